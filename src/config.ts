@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+/**
+ * The only module that reads the environment. Everything else receives a typed `Config`.
+ * A bad value stops start-up with a message naming the variable.
+ */
+
+const jsonArray = (name: string) =>
+  z.string().transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `${name} is not valid JSON` });
+      return z.NEVER;
+    }
+  });
+
+const jwkSchema = z.looseObject({ kty: z.string() });
+
+export const trustedClientSchema = z.union([
+  z.strictObject({ iss: z.string().min(1), jwksUrl: z.url() }),
+  z.strictObject({ iss: z.string().min(1), jwks: z.strictObject({ keys: z.array(jwkSchema).min(1) }) }),
+]);
+export type TrustedClient = z.infer<typeof trustedClientSchema>;
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((part) => part.trim()).filter(Boolean));
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().default('development'),
+  CDS_AUTH: z.enum(['required', 'disabled']).default('required'),
+  CDS_TRUSTED_CLIENTS: jsonArray('CDS_TRUSTED_CLIENTS').pipe(z.array(trustedClientSchema)).default([]),
+  PUBLIC_BASE_URLS: csv.pipe(z.array(z.url())).optional(),
+  CDS_JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
+  CDS_JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  CORS_ORIGINS: csv.default(['*']),
+  FHIR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
+  FHIR_PAGE_CAP: z.coerce.number().int().min(1).max(100).default(10),
+  FHIR_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  FHIR_SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  production: boolean;
+  auth: {
+    required: boolean;
+    trustedClients: TrustedClient[];
+    /** Base URLs under which clients may address us; a JWT's `aud` must be one of them + the path called. */
+    publicBaseUrls: string[];
+    clockSkewSeconds: number;
+    maxLifetimeSeconds: number;
+  };
+  corsOrigins: string[];
+  fhir: {
+    timeoutMs: number;
+    /** How many search pages (`Bundle.link[next]`) are followed per prefetch key. */
+    pageCap: number;
+  };
+}
+
+export interface FhirSandboxConfig {
+  port: number;
+  host: string;
+  logLevel: Config['logLevel'];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function parseEnv(env: NodeJS.ProcessEnv) {
+  // Empty strings mean "unset" (docker-compose passes `VAR=` for blanks).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Reads the service configuration from the environment.
+ * @param env - the environment (defaults to `process.env`)
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const e = parseEnv(env);
+  const authRequired = e.CDS_AUTH === 'required';
+  if (authRequired && e.CDS_TRUSTED_CLIENTS.length === 0) {
+    throw new ConfigError(
+      'Invalid configuration:\n  CDS_TRUSTED_CLIENTS: required when CDS_AUTH=required (a JSON list of {"iss","jwksUrl"} or {"iss","jwks"}); set CDS_AUTH=disabled for local work only',
+    );
+  }
+  const publicBaseUrls = (e.PUBLIC_BASE_URLS ?? [`http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`]).map((url) =>
+    url.replace(/\/+$/, ''),
+  );
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === 'production',
+    auth: {
+      required: authRequired,
+      trustedClients: e.CDS_TRUSTED_CLIENTS,
+      publicBaseUrls,
+      clockSkewSeconds: e.CDS_JWT_CLOCK_SKEW_SECONDS,
+      maxLifetimeSeconds: e.CDS_JWT_MAX_LIFETIME_SECONDS,
+    },
+    corsOrigins: e.CORS_ORIGINS,
+    fhir: { timeoutMs: e.FHIR_TIMEOUT_MS, pageCap: e.FHIR_PAGE_CAP },
+  };
+}
+
+/**
+ * Reads the embedded FHIR server's configuration (`npm run fhir-sandbox`).
+ * @param env - the environment (defaults to `process.env`)
+ */
+export function loadFhirSandboxConfig(env: NodeJS.ProcessEnv = process.env): FhirSandboxConfig {
+  const e = parseEnv(env);
+  return { port: e.FHIR_SANDBOX_PORT, host: e.FHIR_SANDBOX_HOST, logLevel: e.LOG_LEVEL };
+}

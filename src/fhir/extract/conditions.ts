@@ -1,0 +1,29 @@
+import type { CodeableConcept, Condition } from 'fhir/r4.js';
+import { fhirPath } from '../fhirpath.js';
+
+const clinicalStatus = fhirPath<string>('clinicalStatus.coding.code');
+const verificationStatus = fhirPath<string>('verificationStatus.coding.code');
+const onset = fhirPath<string>("onset.ofType(dateTime) | onset.ofType(Period).start | recordedDate");
+
+const NOT_A_FACT = new Set(['refuted', 'entered-in-error']);
+const NOT_ACTIVE = new Set(['inactive', 'remission', 'resolved']);
+
+/** False for Conditions that were refuted or entered in error: they never count as findings. */
+export function isRecordedFact(condition: Condition): boolean {
+  return !verificationStatus(condition).some((code) => NOT_A_FACT.has(code));
+}
+
+/** Active (or recurrence/relapse) and not refuted; a missing clinicalStatus is read as active. */
+export function isActiveCondition(condition: Condition): boolean {
+  return isRecordedFact(condition) && !clinicalStatus(condition).some((code) => NOT_ACTIVE.has(code));
+}
+
+/** Onset date, else recorded date. */
+export function conditionDate(condition: Condition): string | undefined {
+  return onset(condition)[0];
+}
+
+/** A display name for a concept: its text, else the first coding display, else the first code. */
+export function displayOf(cc: CodeableConcept | undefined): string {
+  return cc?.text ?? cc?.coding?.find((c) => c.display)?.display ?? cc?.coding?.[0]?.code ?? 'unnamed';
+}

@@ -1,0 +1,136 @@
+import type { Attachment, CodeableConcept, Coding, Condition, DiagnosticReport, Observation } from 'fhir/r4.js';
+import type { HistologyClass, HistologyFinding } from '../../engine/picture.js';
+import { fhirPath } from '../fhirpath.js';
+import type { ResourceSet } from '../resources.js';
+import { codingKey, type Concept, type Terminology } from '../terminology.js';
+import { conditionDate, displayOf, isRecordedFact } from './conditions.js';
+import { readHistologyText, specimenSiteFromText } from './text-findings.js';
+
+const conditionCodings = fhirPath<Coding>('code.coding');
+const mcodeHistology = fhirPath<CodeableConcept>(
+  "extension.where(url='http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior').value.ofType(CodeableConcept)",
+);
+const observationValueConcept = fhirPath<CodeableConcept>('value.ofType(CodeableConcept)');
+const observationValueString = fhirPath<string>('value.ofType(string)');
+const observationDate = fhirPath<string>('effective.ofType(dateTime) | effective.ofType(Period).start | issued');
+const reportDate = fhirPath<string>('effective.ofType(dateTime) | effective.ofType(Period).start | issued');
+const reportTextAttachments = fhirPath<Attachment>("presentedForm.where(contentType.startsWith('text/plain') and data.exists())");
+
+/** Combined small cell carcinoma (8045/3) is small cell with a non-small-cell component: `mixed` (rules.md §2). */
+const COMBINED_SMALL_CELL = codingKey('http://terminology.hl7.org/CodeSystem/icd-o-3', '8045/3');
+
+const FINAL_REPORT = new Set(['final', 'amended', 'corrected', 'appended']);
+
+/** Specimen site implied by a coded concept ("small cell carcinoma of prostate" → prostate). */
+function siteOfConcepts(concepts: Concept[]): string | undefined {
+  for (const c of concepts) {
+    if (c.id === 'small-cell-carcinoma-prostate' || c.primarySite === 'prostate') return 'prostate';
+    if (c.id === 'liver-metastasis') return 'liver';
+    if (c.primarySite === 'lung') return 'lung';
+  }
+  return undefined;
+}
+
+interface CodedHistology {
+  histologyClass: HistologyClass;
+  display: string;
+  site?: string;
+  mixed: boolean;
+}
+
+function codedHistology(codings: Coding[], terminology: Terminology): CodedHistology | undefined {
+  for (const coding of codings) {
+    const concepts = terminology.conceptsForCoding(coding);
+    const histology = concepts.find((c) => c.histologyClass);
+    if (!histology?.histologyClass) continue;
+    return {
+      histologyClass: histology.histologyClass,
+      display: coding.display ?? histology.label,
+      site: siteOfConcepts(concepts),
+      mixed: histology.histologyClass === 'minen' || codingKey(coding.system, coding.code) === COMBINED_SMALL_CELL,
+    };
+  }
+  return undefined;
+}
+
+function decodeText(attachment: Attachment): string {
+  try {
+    return Buffer.from(attachment.data ?? '', 'base64').toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+function fromConditions(set: ResourceSet, terminology: Terminology): HistologyFinding[] {
+  const out: HistologyFinding[] = [];
+  for (const condition of set.ofType<Condition>('Condition')) {
+    if (!isRecordedFact(condition)) continue;
+    const source = { sources: [`Condition/${condition.id}`], date: conditionDate(condition) };
+    const coded = codedHistology(conditionCodings(condition), terminology);
+    if (coded) out.push({ ...source, histologyClass: coded.histologyClass, display: displayOf(condition.code), specimenSite: coded.site, mixed: coded.mixed, via: 'code' });
+    for (const morphology of mcodeHistology(condition)) {
+      const m = codedHistology(morphology.coding ?? [], terminology);
+      if (!m) continue;
+      // The morphology extension describes this Condition's own tumour, so its site is the Condition's.
+      const site = siteOfConcepts(conditionCodings(condition).flatMap((c) => terminology.conceptsForCoding(c)));
+      out.push({ ...source, histologyClass: m.histologyClass, display: displayOf(morphology), specimenSite: site, mixed: m.mixed, via: 'code' });
+    }
+  }
+  return out;
+}
+
+function fromObservations(set: ResourceSet, terminology: Terminology): HistologyFinding[] {
+  const out: HistologyFinding[] = [];
+  for (const obs of set.ofType<Observation>('Observation')) {
+    if (!FINAL_REPORT.has(obs.status)) continue;
+    const source = { sources: [`Observation/${obs.id}`], date: observationDate(obs)[0] };
+    const site = obs.bodySite ? specimenSiteFromText(displayOf(obs.bodySite)) : undefined;
+    for (const value of observationValueConcept(obs)) {
+      const coded = codedHistology(value.coding ?? [], terminology);
+      if (coded) out.push({ ...source, histologyClass: coded.histologyClass, display: displayOf(value), specimenSite: site ?? coded.site, mixed: coded.mixed, via: 'code' });
+    }
+    for (const text of observationValueString(obs)) {
+      for (const f of readHistologyText(text)) {
+        out.push({ ...source, histologyClass: f.histologyClass, display: f.sentence, specimenSite: site, mixed: f.mixed, via: 'text' });
+      }
+    }
+  }
+  return out;
+}
+
+function fromReports(set: ResourceSet, terminology: Terminology): HistologyFinding[] {
+  const out: HistologyFinding[] = [];
+  for (const report of set.ofType<DiagnosticReport>('DiagnosticReport')) {
+    if (!FINAL_REPORT.has(report.status)) continue;
+    const source = { sources: [`DiagnosticReport/${report.id}`], date: reportDate(report)[0] };
+    const texts = [report.conclusion, ...reportTextAttachments(report).map(decodeText)].filter((t): t is string => Boolean(t));
+    // The specimen is named in the report title or at the head of the conclusion ("Liver, core biopsy: …").
+    const head = [report.code?.text, ...texts.map((t) => t.split(':')[0]?.slice(0, 120))].filter(Boolean).join(' | ');
+    const site = specimenSiteFromText(head);
+    const seen = new Set<HistologyClass>();
+    for (const cc of report.conclusionCode ?? []) {
+      const coded = codedHistology(cc.coding ?? [], terminology);
+      if (!coded || seen.has(coded.histologyClass)) continue;
+      seen.add(coded.histologyClass);
+      out.push({ ...source, histologyClass: coded.histologyClass, display: displayOf(cc), specimenSite: coded.site ?? site, mixed: coded.mixed, via: 'code' });
+    }
+    for (const text of texts) {
+      for (const f of readHistologyText(text)) {
+        if (seen.has(f.histologyClass)) continue;
+        seen.add(f.histologyClass);
+        out.push({ ...source, histologyClass: f.histologyClass, display: f.sentence, specimenSite: site, mixed: f.mixed, via: 'text' });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Histology findings from Condition codes, the mCODE histology-morphology-behavior extension, pathology
+ * Observations, DiagnosticReport.conclusionCode, and conclusion / text presentedForm (negation-aware).
+ * @param set - the call's resources
+ * @param terminology - concept index
+ */
+export function extractHistology(set: ResourceSet, terminology: Terminology): HistologyFinding[] {
+  return [...fromConditions(set, terminology), ...fromObservations(set, terminology), ...fromReports(set, terminology)];
+}

@@ -1,0 +1,77 @@
+import type { CodeableConcept, Medication, MedicationAdministration, MedicationRequest, MedicationStatement, Reference, Resource } from 'fhir/r4.js';
+import type { DrugClass } from '../../engine/picture.js';
+import { fhirPath } from '../fhirpath.js';
+import type { ResourceSet } from '../resources.js';
+import type { Concept, Terminology } from '../terminology.js';
+
+const medicationConcept = fhirPath<CodeableConcept>('medication.ofType(CodeableConcept)');
+const medicationReference = fhirPath<Reference>('medication.ofType(Reference)');
+
+export interface IdentifiedDrug {
+  concept: Concept;
+  classes: DrugClass[];
+  /** What the order says, as a clinician would read it. */
+  asRecorded: string;
+}
+
+type MedicationResource = MedicationRequest | MedicationStatement | MedicationAdministration;
+
+function fromConcept(cc: CodeableConcept | undefined, terminology: Terminology): Concept | undefined {
+  if (!cc) return undefined;
+  for (const coding of cc.coding ?? []) {
+    const drug = terminology.conceptsForCoding(coding).find((c) => c.kind === 'drug');
+    if (drug) return drug;
+  }
+  const texts = [cc.text, ...(cc.coding ?? []).map((c) => c.display)].filter((t): t is string => Boolean(t));
+  for (const text of texts) {
+    const [drug] = terminology.drugsInText(text);
+    if (drug) return drug;
+  }
+  return undefined;
+}
+
+function describe(cc: CodeableConcept | undefined): string | undefined {
+  return cc?.text ?? cc?.coding?.find((c) => c.display)?.display;
+}
+
+/** The Medication a reference points at: contained (`#id`) or a separate resource of the call. */
+function resolveMedication(owner: Resource & { contained?: Resource[] }, ref: Reference, set: ResourceSet): Medication | undefined {
+  const target = ref.reference;
+  if (!target) return undefined;
+  const found = target.startsWith('#')
+    ? owner.contained?.find((r) => r.id === target.slice(1))
+    : set.get(target.replace(/^.*\/(Medication\/[^/]+)$/, '$1'));
+  return found?.resourceType === 'Medication' ? (found as Medication) : undefined;
+}
+
+/**
+ * Identifies the drug of a medication resource at any RxNorm level (ingredient, clinical or branded drug), through a
+ * contained or separate Medication, or by name in text ("Lupron Depot 22.5 mg").
+ * @returns the drug, or undefined when it is not a drug the rules know (or the Medication could not be read)
+ */
+export function identifyDrug(resource: MedicationResource, set: ResourceSet, terminology: Terminology): IdentifiedDrug | undefined {
+  const [cc] = medicationConcept(resource);
+  let concept = fromConcept(cc, terminology);
+  let asRecorded = describe(cc);
+  if (!cc) {
+    const [ref] = medicationReference(resource);
+    const medication = ref ? resolveMedication(resource, ref, set) : undefined;
+    concept = fromConcept(medication?.code, terminology) ?? (ref?.display ? terminology.drugsInText(ref.display)[0] : undefined);
+    asRecorded = describe(medication?.code) ?? ref?.display;
+  }
+  if (!concept) return undefined;
+  return { concept, classes: (concept.classes ?? []) as DrugClass[], asRecorded: asRecorded ?? concept.id };
+}
+
+/** Separate Medication resources referenced by these resources that the call does not hold yet. */
+export function unresolvedMedicationRefs(resources: MedicationResource[], set: ResourceSet): string[] {
+  const refs = new Set<string>();
+  for (const resource of resources) {
+    const [ref] = medicationReference(resource);
+    const target = ref?.reference;
+    if (!target || target.startsWith('#')) continue;
+    const relative = /(?:^|\/)(Medication\/[A-Za-z0-9\-.]{1,64})$/.exec(target)?.[1];
+    if (relative && !set.get(relative)) refs.add(relative);
+  }
+  return [...refs];
+}

@@ -1,0 +1,35 @@
+import type { Bundle } from 'fhir/r4.js';
+import type { HookName, PatientPicture } from '../engine/picture.js';
+import { extractCancers } from './extract/cancers.js';
+import { extractDraftOrders } from './extract/drafts.js';
+import { extractHistology } from './extract/histology.js';
+import { extractTherapies } from './extract/therapy.js';
+import type { ResourceSet } from './resources.js';
+import type { Terminology } from './terminology.js';
+
+export interface PictureInput {
+  patientId: string;
+  hook: HookName;
+  resources: ResourceSet;
+  draftOrders?: Bundle;
+  selections?: string[];
+  /** What could not be read (failed queries, unresolvable references), said on a card. */
+  unreadable: string[];
+}
+
+/**
+ * Turns the call's FHIR data into the typed, immutable patient picture the engine reasons over.
+ * @param input - resources, hook context and what could not be read
+ * @param terminology - concept index
+ */
+export function buildPicture(input: PictureInput, terminology: Terminology): PatientPicture {
+  const { resources } = input;
+  return Object.freeze({
+    patientRef: `Patient/${input.patientId}`,
+    cancers: extractCancers(resources, terminology),
+    histology: extractHistology(resources, terminology),
+    therapies: extractTherapies(resources, terminology),
+    draftOrders: extractDraftOrders(input.draftOrders, input.selections, input.hook, resources, terminology),
+    unreadable: [...input.unreadable],
+  });
+}

@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { DrugClass, HistologyClass, PrimarySite } from '../engine/picture.js';
+import { projectPath } from '../paths.js';
+
+/**
+ * Which codes mean which concept ("leuprolide", "small cell carcinoma", "prostate cancer"): loaded once from
+ * `clinical/terminology.json` (a copy of `../shared/clinical/terminology.json`), checked at start-up. Codes whose
+ * `verifiedFrom` is null are unverified and never matched by code; those drugs are matched by name in text.
+ */
+
+const drugClasses = [
+  'ADT', 'ARPI', 'ANTIANDROGEN', 'VEGF-TKI', 'PLATINUM', 'ETOPOSIDE', 'TAXANE', 'SSA', 'RADIUM',
+  'COLORECTAL-REGIMEN', 'CAPTEM', 'CPI', 'PARPI', 'BONE', 'PRRT', 'MTOR/TKI-PNET',
+] as const satisfies readonly DrugClass[];
+const histologyClasses = [
+  'small-cell', 'large-cell-nec', 'nec-poorly-differentiated', 'net-well-differentiated', 'minen', 'adenocarcinoma',
+  'neuroendocrine-unspecified',
+] as const satisfies readonly HistologyClass[];
+const primarySites = ['prostate', 'colon', 'rectum', 'pancreas', 'lung', 'merkel', 'unknown', 'other'] as const satisfies readonly PrimarySite[];
+
+const codeSchema = z.object({
+  system: z.string().min(1),
+  code: z.string().min(1),
+  display: z.string().nullable(),
+  verifiedFrom: z.string().nullable(),
+});
+
+const conceptSchema = z.object({
+  label: z.string().min(1),
+  kind: z.enum(['drug', 'lab', 'biomarker', 'vital', 'status', 'histology', 'condition', 'site', 'procedure', 'reference']),
+  codes: z.array(codeSchema),
+  classes: z.array(z.enum(drugClasses)).optional(),
+  histologyClass: z.enum(histologyClasses).optional(),
+  primarySite: z.enum(primarySites).optional(),
+});
+
+export const terminologyFileSchema = z.record(z.string(), conceptSchema);
+
+export type Concept = z.infer<typeof conceptSchema> & { id: string };
+
+/** Systems whose codes arrive under more than one URI in real data. */
+const SYSTEM_ALIASES: Record<string, string> = {
+  'urn:oid:2.16.840.1.113883.6.88': 'http://www.nlm.nih.gov/research/umls/rxnorm',
+  'urn:oid:2.16.840.1.113883.6.96': 'http://snomed.info/sct',
+  'urn:oid:2.16.840.1.113883.6.1': 'http://loinc.org',
+  'urn:oid:2.16.840.1.113883.6.90': 'http://hl7.org/fhir/sid/icd-10-cm',
+  'http://hl7.org/fhir/sid/icd-10': 'http://hl7.org/fhir/sid/icd-10-cm',
+  'urn:oid:2.16.840.1.113883.6.43.1': 'http://terminology.hl7.org/CodeSystem/icd-o-3',
+  'http://hl7.org/fhir/sid/icd-o-3': 'http://terminology.hl7.org/CodeSystem/icd-o-3',
+};
+
+const ICD10 = 'http://hl7.org/fhir/sid/icd-10-cm';
+const ICDO3 = 'http://terminology.hl7.org/CodeSystem/icd-o-3';
+
+/** Canonical key for a coding: alias systems folded, ICD-10 without dots, ICD-O-3 without the slash. */
+export function codingKey(system: string | undefined, code: string | undefined): string | undefined {
+  if (!system || !code) return undefined;
+  const sys = SYSTEM_ALIASES[system.trim()] ?? system.trim();
+  let c = code.trim().toUpperCase();
+  if (sys === ICD10) c = c.replace(/\./g, '');
+  if (sys === ICDO3) c = c.replace('/', '');
+  return `${sys}|${c}`;
+}
+
+export interface Coding {
+  system?: string;
+  code?: string;
+  display?: string;
+}
+
+export interface Terminology {
+  concept(id: string): Concept;
+  /** Concepts that list this coding (verified codes only). */
+  conceptsForCoding(coding: Coding): Concept[];
+  /** Drug concepts named in free text ("Lupron Depot 22.5 mg" → leuprolide), in order of appearance. */
+  drugsInText(text: string): Concept[];
+  /** Every concept of a kind. */
+  byKind(kind: Concept['kind']): Concept[];
+  readonly unverifiedCodeCount: number;
+}
+
+/** Names a drug goes by in text: the generic name and the brands in its label's parentheses. */
+export function drugNames(concept: Concept): string[] {
+  const [generic = '', rest = ''] = concept.label.split('(', 2);
+  const brands = rest
+    .replace(/\).*$/, '')
+    .split(/[,;]/)
+    .map((part) => part.trim().replace(/^(incl\.|also)\s+/i, ''))
+    .filter((part) => part.length >= 3 && !/\b(is|for|not|separate)\b/.test(part) && !/^[a-z]+$/.test(part));
+  const names = [generic.trim(), concept.id.replace(/-/g, ' '), ...brands];
+  // "Lupron Depot" is also written "Lupron": accept a brand's first word when it is distinctive.
+  for (const brand of brands) {
+    const first = brand.split(/\s+/)[0] ?? '';
+    if (first !== brand && first.length >= 5 && /^[A-Z]/.test(first)) names.push(first);
+  }
+  return [...new Set(names.filter(Boolean).map((n) => n.toLowerCase()))];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Builds the terminology index from parsed JSON.
+ * @param raw - the content of terminology.json
+ * @throws Error naming the concept and field when the file does not have the expected shape
+ */
+export function buildTerminology(raw: unknown): Terminology {
+  const parsed = terminologyFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 10);
+    throw new Error(`clinical/terminology.json is not valid:\n  ${issues.join('\n  ')}`);
+  }
+  const concepts = new Map<string, Concept>();
+  const byCoding = new Map<string, Concept[]>();
+  let unverified = 0;
+  for (const [id, body] of Object.entries(parsed.data)) {
+    const concept: Concept = { ...body, id };
+    concepts.set(id, concept);
+    for (const code of concept.codes) {
+      if (code.verifiedFrom === null) {
+        unverified++;
+        continue;
+      }
+      const key = codingKey(code.system, code.code);
+      if (!key) continue;
+      byCoding.set(key, [...(byCoding.get(key) ?? []), concept]);
+    }
+  }
+  const drugPatterns = [...concepts.values()]
+    .filter((c) => c.kind === 'drug')
+    .flatMap((c) => drugNames(c).map((name) => ({ concept: c, name })))
+    .sort((a, b) => b.name.length - a.name.length)
+    .map(({ concept, name }) => ({ concept, re: new RegExp(`(?<![\\w-])${escapeRegExp(name)}(?![\\w-])`, 'i') }));
+
+  return {
+    concept(id) {
+      const found = concepts.get(id);
+      if (!found) throw new Error(`terminology has no concept "${id}"`);
+      return found;
+    },
+    conceptsForCoding(coding) {
+      const key = codingKey(coding.system, coding.code);
+      return key ? (byCoding.get(key) ?? []) : [];
+    },
+    drugsInText(text) {
+      const hits: { concept: Concept; at: number }[] = [];
+      for (const { concept, re } of drugPatterns) {
+        const m = re.exec(text);
+        if (m && !hits.some((h) => h.concept.id === concept.id)) hits.push({ concept, at: m.index });
+      }
+      return hits.sort((a, b) => a.at - b.at).map((h) => h.concept);
+    },
+    byKind(kind) {
+      return [...concepts.values()].filter((c) => c.kind === kind);
+    },
+    unverifiedCodeCount: unverified,
+  };
+}
+
+/** Loads and checks `clinical/terminology.json`. */
+export function loadTerminology(): Terminology {
+  return buildTerminology(JSON.parse(readFileSync(projectPath('clinical/terminology.json'), 'utf8')));
+}
