@@ -1,0 +1,38 @@
+/**
+ * `npm run fhir-sandbox`: the embedded in-memory FHIR R4 server, seeded from `fixtures/patients/`.
+ * Prints `FHIR R4 server ready at <url> (<n> fixture bundles)` on stdout once listening (tests parse it).
+ */
+import { fileURLToPath } from 'node:url';
+import { ConfigError, loadFhirSandboxConfig } from '../config.js';
+import { startEmbeddedFhirServer } from './server.js';
+
+const QUIET_LEVELS = new Set(['silent', 'fatal', 'error', 'warn']);
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const config = loadFhirSandboxConfig();
+  const log = QUIET_LEVELS.has(config.logLevel) ? () => {} : (msg: string) => console.log(msg);
+  const fixturesDir = fileURLToPath(new URL('../../fixtures/patients', import.meta.url));
+
+  const server = await startEmbeddedFhirServer({ port: config.port, host: config.host, fixturesDir, log });
+  console.log(`FHIR R4 server ready at ${server.url} (${server.fixtureBundles} fixture bundles)`);
+  log(`started in ${Math.round(performance.now() - started)} ms`);
+
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    log(`${signal} received, closing`);
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : `fhir-sandbox failed to start: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,163 @@
+import type { Bundle, OperationOutcome, Resource } from 'fhir/r4.js';
+import { PrefetchMissing } from '../errors.js';
+import { createFhirClient, FhirReadError, type FhirClient, type FhirClientOptions } from './client.js';
+import { ResourceSet } from './resources.js';
+
+/** A prefetch template a service declares in discovery: a relative FHIR read or search with `{{tokens}}`. */
+export interface PrefetchTemplate {
+  key: string;
+  template: string;
+  /** What the data is, in words for a card ("conditions", "pathology reports"). */
+  describes: string;
+}
+
+export interface PrefetchInput {
+  templates: readonly PrefetchTemplate[];
+  /** `prefetch` of the request: absent key → fetch it; `null` → the EHR has no such data; OperationOutcome → fetch. */
+  prefetch: Record<string, unknown> | undefined;
+  /** Root-level context fields; only primitives can fill tokens. */
+  context: Record<string, unknown>;
+  fhirServer?: string;
+  accessToken?: string;
+  now: Date;
+  client: Omit<FhirClientOptions, 'baseUrl' | 'accessToken'>;
+}
+
+export interface PrefetchResult {
+  resources: ResourceSet;
+  /** What could not be read, in words for the data-quality card. */
+  unreadable: string[];
+  /** A client for follow-up reads (separate Medications), when the EHR gave a FHIR server. */
+  client?: FhirClient;
+  /** Keys fetched from the FHIR server rather than taken from prefetch (for logs and tests). */
+  fetchedKeys: string[];
+}
+
+const USER_TOKENS: Record<string, string> = {
+  userPractitionerId: 'Practitioner',
+  userPractitionerRoleId: 'PractitionerRole',
+  userPatientId: 'Patient',
+  userRelatedPersonId: 'RelatedPerson',
+};
+
+function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * Fills a template's tokens: `{{context.x}}` (root-level primitives only), `{{userPractitionerId}}` and its
+ * siblings (when `context.userId` is of that type), and the CDS Hooks 3.0 `{{today()}}` / `{{today() - 90 days}}`.
+ * @returns the relative URL, or undefined when a token cannot be filled (the template is then not used)
+ */
+export function renderTemplate(template: string, context: Record<string, unknown>, now: Date): string | undefined {
+  let unresolved = false;
+  const rendered = template.replace(/\{\{\s*([^}]+?)\s*\}\}/g, (_all, token: string) => {
+    const contextField = /^context\.([A-Za-z][A-Za-z0-9]*)$/.exec(token);
+    if (contextField) {
+      const value = context[contextField[1] as string];
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return encodeURIComponent(String(value));
+      unresolved = true;
+      return '';
+    }
+    const userType = USER_TOKENS[token];
+    if (userType) {
+      const userId = context.userId;
+      if (typeof userId === 'string' && userId.startsWith(`${userType}/`)) return encodeURIComponent(userId.slice(userType.length + 1));
+      unresolved = true;
+      return '';
+    }
+    const today = /^today\(\)(?:\s*([+-])\s*(\d{1,5})\s*days?)?$/.exec(token);
+    if (today) {
+      const offset = today[2] ? Number(today[2]) * (today[1] === '-' ? -1 : 1) : 0;
+      return isoDate(new Date(now.getTime() + offset * 86_400_000));
+    }
+    unresolved = true;
+    return '';
+  });
+  return unresolved ? undefined : rendered;
+}
+
+function isOperationOutcome(value: unknown): value is OperationOutcome {
+  return typeof value === 'object' && value !== null && (value as Resource).resourceType === 'OperationOutcome';
+}
+
+/** A Bundle whose entries are only OperationOutcomes is an error report, not data (CDS Hooks 2.0 §Prefetch). */
+function isErrorBundle(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || (value as Resource).resourceType !== 'Bundle') return false;
+  const entries = (value as Bundle).entry ?? [];
+  return entries.length > 0 && entries.every((e) => isOperationOutcome(e.resource) || isOperationOutcome(e.response?.outcome));
+}
+
+function isFhirResource(value: unknown): value is Resource {
+  return typeof value === 'object' && value !== null && typeof (value as Resource).resourceType === 'string';
+}
+
+/**
+ * Gathers the data of one hook call: prefetch where the EHR sent it, the FHIR server for what it did not
+ * (all missing keys in parallel), with the paging of both followed up to the page cap.
+ * @throws PrefetchMissing (412) when data is missing and the request names no FHIR server
+ */
+export async function resolvePrefetch(input: PrefetchInput): Promise<PrefetchResult> {
+  const resources = new ResourceSet();
+  const unreadable: string[] = [];
+  const client = input.fhirServer
+    ? createFhirClient({ ...input.client, baseUrl: input.fhirServer, accessToken: input.accessToken })
+    : undefined;
+
+  const toFetch: { template: PrefetchTemplate; url: string }[] = [];
+  const missing: string[] = [];
+  const partial: Promise<void>[] = [];
+  for (const template of input.templates) {
+    const sent = input.prefetch?.[template.key];
+    if (sent === null) continue;
+    if (sent !== undefined && isFhirResource(sent) && !isOperationOutcome(sent) && !isErrorBundle(sent)) {
+      const hasNext = sent.resourceType === 'Bundle' && (sent as Bundle).link?.some((l) => l.relation === 'next');
+      if (hasNext && client) {
+        partial.push(
+          client.completePages(sent as Bundle).then(
+            ({ bundle, truncated }) => {
+              resources.add(bundle);
+              if (truncated) unreadable.push(`${template.describes}: only the first pages were read`);
+            },
+            (err: unknown) => {
+              resources.add(sent);
+              unreadable.push(`${template.describes}: later pages could not be read (${err instanceof FhirReadError ? err.message : 'error'})`);
+            },
+          ),
+        );
+      } else {
+        resources.add(sent);
+        if (hasNext) unreadable.push(`${template.describes}: only the first page was sent`);
+      }
+      continue;
+    }
+    const url = renderTemplate(template.template, input.context, input.now);
+    if (url === undefined) continue;
+    if (!client) missing.push(template.key);
+    else toFetch.push({ template, url });
+  }
+  if (missing.length > 0) {
+    throw new PrefetchMissing(
+      `Prefetch is missing or unusable for ${missing.map((k) => `"${k}"`).join(', ')} and the request gives no fhirServer to fetch it from`,
+      missing.map((k) => `prefetch.${k}: missing (send it, or send fhirServer and fhirAuthorization)`),
+    );
+  }
+
+  const fetches = toFetch.map(async ({ template, url }) => {
+    try {
+      const isSearch = url.split('?')[0]?.includes('/') === false;
+      if (isSearch) {
+        const { bundle, truncated } = await client!.search(url);
+        resources.add(bundle);
+        if (truncated) unreadable.push(`${template.describes}: only the first pages were read`);
+      } else {
+        resources.add(await client!.read(url));
+      }
+    } catch (err) {
+      if (err instanceof FhirReadError && err.status === 404) return; // a read of something that does not exist: no data
+      unreadable.push(`${template.describes}: ${err instanceof FhirReadError ? err.message : 'could not be read'}`);
+    }
+  });
+  await Promise.all([...fetches, ...partial]);
+  return { resources, unreadable, client, fetchedKeys: toFetch.map((f) => f.template.key) };
+}

@@ -1,0 +1,88 @@
+import type { Resource } from 'fhir/r4.js';
+import type { CitedFact, Recommendation } from '../../engine/recommendation.js';
+import { toCdsAction, type CdsAction } from './actions.js';
+import { fill, type CardTemplate } from './templates.js';
+
+export const RULE_TOPIC_SYSTEM = 'urn:nec-cds:rule';
+export const OVERRIDE_REASON_SYSTEM = 'urn:nec-cds:override-reason';
+
+export interface Coding {
+  system: string;
+  code: string;
+  display?: string;
+}
+
+export interface Suggestion {
+  label: string;
+  uuid: string;
+  isRecommended?: boolean;
+  actions: CdsAction[];
+}
+
+/** A CDS Hooks 2.0 card; optional fields are omitted, never empty. */
+export interface Card {
+  uuid: string;
+  summary: string;
+  detail?: string;
+  indicator: 'info' | 'warning' | 'critical';
+  source: { label: string; url?: string; topic: Coding };
+  suggestions?: Suggestion[];
+  selectionBehavior?: 'at-most-one' | 'any';
+  overrideReasons?: Required<Coding>[];
+  links?: { label: string; url: string; type: 'absolute' | 'smart' }[];
+}
+
+/** One line per fact: value, date, and the resource it came from. */
+export function formatFacts(facts: readonly CitedFact[]): string {
+  return facts
+    .map((f) => `- ${f.label}: ${f.value}${f.date ? ` — ${f.date.slice(0, 10)}` : ''} (${f.sources.join(', ')})`)
+    .join('\n');
+}
+
+/** CDS Hooks: summary is one sentence under 140 characters. A longer one is cut at a word, never mid-word. */
+function clampSummary(text: string): string {
+  if (text.length < 140) return text;
+  return `${text.slice(0, 137).replace(/\s+\S*$/, '')}…`;
+}
+
+/**
+ * Renders a recommendation into a card, with its text from the rule's template.
+ * @param rec - the engine's recommendation
+ * @param template - `cards/<rule id>.md`
+ * @param lookup - resources of the call, for update actions
+ * @param newId - uuid source (injected so tests are deterministic)
+ */
+export function renderCard(rec: Recommendation, template: CardTemplate, lookup: (ref: string) => Resource | undefined, newId: () => string): Card {
+  const summaryText = template.summary[rec.variant];
+  if (!summaryText) throw new Error(`${template.file}: no summary for variant "${rec.variant}"`);
+  const values = { ...rec.values, facts: formatFacts(rec.facts) };
+  const lead = template.lead?.[rec.variant];
+  const withLead = { ...values, lead: lead ? fill(lead, values, template.file) : '' };
+
+  const card: Card = {
+    uuid: newId(),
+    summary: clampSummary(fill(summaryText, values, template.file)),
+    detail: fill(template.detail, withLead, template.file).replace(/\n{3,}/g, '\n\n').trim(),
+    indicator: rec.indicator,
+    source: {
+      label: template.source.label,
+      ...(template.source.url ? { url: template.source.url } : {}),
+      topic: { system: RULE_TOPIC_SYSTEM, code: rec.ruleId },
+    },
+  };
+  const suggestions = rec.suggestions.flatMap((spec): Suggestion[] => {
+    const label = template.suggestions?.[spec.labelKey];
+    if (!label) throw new Error(`${template.file}: no suggestion label "${spec.labelKey}"`);
+    const actions = spec.actions.map((a) => toCdsAction(a, lookup)).filter((a): a is CdsAction => a !== undefined);
+    if (actions.length === 0) return [];
+    return [{ label: fill(label, values, template.file), uuid: newId(), ...(spec.isRecommended !== undefined ? { isRecommended: spec.isRecommended } : {}), actions }];
+  });
+  if (suggestions.length > 0) {
+    card.suggestions = suggestions;
+    card.selectionBehavior = 'at-most-one';
+  }
+  if (template.overrideReasons?.length) {
+    card.overrideReasons = template.overrideReasons.map((r) => ({ system: OVERRIDE_REASON_SYSTEM, code: r.code, display: r.display }));
+  }
+  return card;
+}

@@ -1,0 +1,27 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { CdsError } from '../errors.js';
+
+/** The JSON body of every error the service answers: a stable code, a sentence, and the details to fix it. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  details?: string[];
+}
+
+/**
+ * Maps the error catalogue (and Fastify's own 4xx, e.g. invalid JSON, body too large) to status + body once.
+ * Anything else is a masked 500, logged by name and stack only (never the request body or token).
+ */
+export function cdsErrorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof CdsError) {
+    const body: ErrorBody = { error: error.code, message: error.message, ...(error.details.length ? { details: error.details } : {}) };
+    request.log.info({ status: error.status, code: error.code }, 'request refused');
+    return reply.status(error.status).send(body);
+  }
+  const status = (error as FastifyError).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return reply.status(status).send({ error: (error as FastifyError).code ?? 'bad-request', message: error.message } satisfies ErrorBody);
+  }
+  request.log.error({ err: { type: error.name, stack: error.stack } }, 'unexpected error');
+  return reply.status(500).send({ error: 'internal', message: 'Internal error; the service logged it without patient data' } satisfies ErrorBody);
+}

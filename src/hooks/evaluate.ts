@@ -1,0 +1,92 @@
+import type { Bundle, MedicationRequest } from 'fhir/r4.js';
+import type { HookContext } from '../engine/picture.js';
+import type { Rule } from '../engine/recommendation.js';
+import { runRules } from '../engine/run.js';
+import { unresolvedMedicationRefs } from '../fhir/extract/medication.js';
+import { buildPicture } from '../fhir/picture.js';
+import { resolvePrefetch } from '../fhir/prefetch.js';
+import type { ResourceSet } from '../fhir/resources.js';
+import type { Terminology } from '../fhir/terminology.js';
+import type { FhirClient } from '../fhir/client.js';
+import { dataUnavailableCard } from './cards/data-unavailable.js';
+import { renderCard, type Card } from './cards/render.js';
+import type { CardTemplate } from './cards/templates.js';
+import type { HookRequest } from './request.schema.js';
+import type { ServiceDefinition } from './services.js';
+
+export interface EvaluateDeps {
+  rules: readonly Rule[];
+  terminology: Terminology;
+  templates: Map<string, CardTemplate>;
+  fhir: { timeoutMs: number; pageCap: number };
+  now: () => Date;
+  newId: () => string;
+}
+
+export interface HookResult {
+  cards: Card[];
+  /** For logs: which prefetch keys had to be fetched, how many rules fired. Never PHI. */
+  stats: { fetchedKeys: string[]; unreadable: number; recommendations: string[] };
+}
+
+/** Reads separate Medication resources the requests point to, so a drug ordered by reference is still recognised. */
+async function resolveMedications(set: ResourceSet, drafts: Bundle | undefined, client: FhirClient | undefined, unreadable: string[]) {
+  const requests = [
+    ...set.ofType<MedicationRequest>('MedicationRequest'),
+    ...(drafts?.entry ?? []).map((e) => e.resource).filter((r): r is MedicationRequest => r?.resourceType === 'MedicationRequest'),
+  ];
+  const refs = unresolvedMedicationRefs(requests, set);
+  if (refs.length === 0) return;
+  if (!client) {
+    unreadable.push(`medication details (${refs.length} referenced Medication resource(s) were not sent and no FHIR server was given)`);
+    return;
+  }
+  await Promise.all(
+    refs.map((ref) =>
+      client.read(ref).then(
+        (medication) => set.add(medication),
+        () => unreadable.push(`medication details of ${ref}`),
+      ),
+    ),
+  );
+}
+
+/**
+ * One hook call, transport-free: data → picture → rules → cards.
+ * @param service - the service called
+ * @param request - the validated request (context already checked for this hook)
+ * @param deps - rules, terminology, card templates, clock and id source
+ */
+export async function evaluateHook(service: ServiceDefinition, request: HookRequest, deps: EvaluateDeps): Promise<HookResult> {
+  const now = deps.now();
+  const context = request.context as Record<string, unknown> & { patientId: string; draftOrders?: Bundle; selections?: string[] };
+  const prefetched = await resolvePrefetch({
+    templates: service.prefetch,
+    prefetch: request.prefetch,
+    context,
+    fhirServer: request.fhirServer,
+    accessToken: request.fhirAuthorization?.access_token,
+    now,
+    client: deps.fhir,
+  });
+  const unreadable = [...prefetched.unreadable];
+  await resolveMedications(prefetched.resources, context.draftOrders, prefetched.client, unreadable);
+
+  const picture = buildPicture(
+    { patientId: context.patientId, hook: service.hook, resources: prefetched.resources, draftOrders: context.draftOrders, selections: context.selections, unreadable },
+    deps.terminology,
+  );
+  const hookContext: HookContext = { hook: service.hook, now };
+  const recommendations = runRules(deps.rules, picture, hookContext);
+  const lookup = (ref: string) => prefetched.resources.get(ref);
+  const cards = recommendations.map((rec) => {
+    const template = deps.templates.get(rec.ruleId);
+    if (!template) throw new Error(`no card template for rule ${rec.ruleId}`);
+    return renderCard(rec, template, lookup, deps.newId);
+  });
+  if (unreadable.length > 0) cards.push(dataUnavailableCard(unreadable, deps.newId));
+  return {
+    cards,
+    stats: { fetchedKeys: prefetched.fetchedKeys, unreadable: unreadable.length, recommendations: recommendations.map((r) => r.ruleId) },
+  };
+}

@@ -1,0 +1,62 @@
+import type { HookName } from '../engine/picture.js';
+import type { PrefetchTemplate } from '../fhir/prefetch.js';
+
+export interface ServiceDefinition {
+  id: string;
+  hook: HookName;
+  title: string;
+  description: string;
+  prefetch: readonly PrefetchTemplate[];
+}
+
+/**
+ * What every service reads about the patient. Plain FHIR search syntax within the CDS Hooks "recommended subset"
+ * (reference param, `_count`, `_sort`), no repeated parameters (the Sandbox merges them into one OR list).
+ */
+const PATIENT_DATA: readonly PrefetchTemplate[] = [
+  { key: 'patient', template: 'Patient/{{context.patientId}}', describes: 'patient demographics' },
+  { key: 'conditions', template: 'Condition?patient={{context.patientId}}&_count=100', describes: 'conditions (diagnoses)' },
+  { key: 'medications', template: 'MedicationRequest?patient={{context.patientId}}&_count=100', describes: 'medication orders' },
+  { key: 'reports', template: 'DiagnosticReport?patient={{context.patientId}}&_count=100', describes: 'diagnostic and pathology reports' },
+  { key: 'observations', template: 'Observation?patient={{context.patientId}}&_sort=-date&_count=200', describes: 'observations (labs, pathology findings)' },
+];
+
+export const services: readonly ServiceDefinition[] = [
+  {
+    id: 'nec-patient-view',
+    hook: 'patient-view',
+    title: 'Neuroendocrine carcinoma advisor (chart open)',
+    description:
+      'Guideline-based advice for neuroendocrine carcinoma, including small cell / neuroendocrine transformation of prostate cancer, when a chart is opened.',
+    prefetch: PATIENT_DATA,
+  },
+  {
+    id: 'nec-order-select',
+    hook: 'order-select',
+    title: 'Neuroendocrine carcinoma advisor (order selection)',
+    description: 'Checks selected orders against the patient’s neuroendocrine carcinoma histology while they are being written.',
+    prefetch: PATIENT_DATA,
+  },
+  {
+    id: 'nec-order-sign',
+    hook: 'order-sign',
+    title: 'Neuroendocrine carcinoma advisor (order signing)',
+    description: 'Checks orders against the patient’s neuroendocrine carcinoma histology before they are signed.',
+    prefetch: PATIENT_DATA,
+  },
+];
+
+/** The discovery document (`GET /cds-services`). */
+export function discoveryDocument() {
+  return {
+    services: services.map((s) => ({
+      hook: s.hook,
+      title: s.title,
+      description: s.description,
+      id: s.id,
+      prefetch: Object.fromEntries(s.prefetch.map((p) => [p.key, p.template])),
+      usageRequirements:
+        'Send the prefetch, or fhirServer with fhirAuthorization (read access to Patient, Condition, MedicationRequest, Medication, DiagnosticReport, Observation).',
+    })),
+  };
+}
