@@ -40,7 +40,8 @@ export function formatFacts(facts: readonly CitedFact[]): string {
 }
 
 /** CDS Hooks: summary is one sentence under 140 characters. A longer one is cut at a word, never mid-word. */
-function clampSummary(text: string): string {
+function clampSummary(raw: string): string {
+  const text = raw.charAt(0).toUpperCase() + raw.slice(1);
   if (text.length < 140) return text;
   return `${text.slice(0, 137).replace(/\s+\S*$/, '')}…`;
 }
