@@ -54,7 +54,6 @@ export async function buildApp(config: Config, deps: AppDeps = defaultDeps(confi
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: 5 * 1024 * 1024,
-    disableRequestLogging: false,
     requestIdHeader: false,
     genReqId: () => deps.newId(),
   });

