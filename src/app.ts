@@ -69,8 +69,9 @@ export async function buildApp(config: Config, deps: AppDeps = defaultDeps(confi
       })
     : undefined;
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async () => ({ status: 'ready', rules: deps.rules.length, terminologyUnverifiedCodes: terminology.unverifiedCodeCount }));
+  // Probes hit these every few seconds: keep them out of the info log.
+  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { logLevel: 'warn' }, async () => ({ status: 'ready', rules: deps.rules.length, terminologyUnverifiedCodes: terminology.unverifiedCodeCount }));
   await app.register(cdsHooksPlugin, {
     config,
     verifier,

@@ -2,8 +2,8 @@
  * `npm run fhir-sandbox`: the embedded in-memory FHIR R4 server, seeded from `fixtures/patients/`.
  * Prints `FHIR R4 server ready at <url> (<n> fixture bundles)` on stdout once listening (tests parse it).
  */
-import { fileURLToPath } from 'node:url';
 import { ConfigError, loadFhirSandboxConfig } from '../config.js';
+import { projectPath } from '../paths.js';
 import { startEmbeddedFhirServer } from './server.js';
 
 const QUIET_LEVELS = new Set(['silent', 'fatal', 'error', 'warn']);
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const config = loadFhirSandboxConfig();
   const log = QUIET_LEVELS.has(config.logLevel) ? () => {} : (msg: string) => console.log(msg);
-  const fixturesDir = fileURLToPath(new URL('../../fixtures/patients', import.meta.url));
+  const fixturesDir = projectPath('fixtures', 'patients');
 
   const server = await startEmbeddedFhirServer({ port: config.port, host: config.host, fixturesDir, log });
   console.log(`FHIR R4 server ready at ${server.url} (${server.fixtureBundles} fixture bundles)`);
