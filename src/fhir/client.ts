@@ -1,4 +1,5 @@
 import type { Bundle, Resource } from 'fhir/r4.js';
+import { entriesOf, nextLinkOf } from './resources.js';
 
 /** Why a FHIR read or search failed, in words a card can show (no URLs with patient ids, no tokens). */
 export class FhirReadError extends Error {
@@ -76,9 +77,9 @@ export function createFhirClient(opts: FhirClientOptions): FhirClient {
 
   /** Follows `next` links on the same server only: the token must never go to another host. */
   async function followPages(first: Bundle, signal: AbortSignal): Promise<SearchResult> {
-    const entries = [...(first.entry ?? [])];
+    const entries = [...entriesOf(first)];
     const seen = new Set<string>();
-    let next = first.link?.find((l) => l.relation === 'next')?.url;
+    let next = nextLinkOf(first);
     let pages = 1;
     while (next) {
       const url = new URL(next, `${base}/`);
@@ -88,8 +89,8 @@ export function createFhirClient(opts: FhirClientOptions): FhirClient {
       seen.add(url.href);
       const page = (await get(url.href, signal)) as Bundle;
       if (page.resourceType !== 'Bundle') throw new FhirReadError('a search page was not a Bundle');
-      entries.push(...(page.entry ?? []));
-      next = page.link?.find((l) => l.relation === 'next')?.url;
+      entries.push(...entriesOf(page));
+      next = nextLinkOf(page);
       pages++;
     }
     return { bundle: { ...first, entry: entries }, truncated: false };

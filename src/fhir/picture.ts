@@ -24,12 +24,14 @@ export interface PictureInput {
  */
 export function buildPicture(input: PictureInput, terminology: Terminology): PatientPicture {
   const { resources } = input;
-  return Object.freeze({
+  const unreadable = [...input.unreadable];
+  const picture: PatientPicture = {
     patientRef: `Patient/${input.patientId}`,
-    cancers: extractCancers(resources, terminology),
-    histology: extractHistology(resources, terminology),
-    therapies: extractTherapies(resources, terminology),
-    draftOrders: extractDraftOrders(input.draftOrders, input.selections, input.hook, resources, terminology),
-    unreadable: [...input.unreadable],
-  });
+    cancers: extractCancers(resources, terminology, unreadable),
+    histology: extractHistology(resources, terminology, unreadable),
+    therapies: extractTherapies(resources, terminology, unreadable),
+    draftOrders: extractDraftOrders(input.draftOrders, input.selections, input.hook, resources, terminology, unreadable),
+    unreadable: [...new Set(unreadable)],
+  };
+  return Object.freeze(picture);
 }

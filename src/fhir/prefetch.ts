@@ -1,7 +1,7 @@
 import type { Bundle, OperationOutcome, Resource } from 'fhir/r4.js';
 import { PrefetchMissing } from '../errors.js';
 import { createFhirClient, FhirReadError, type FhirClient, type FhirClientOptions } from './client.js';
-import { ResourceSet } from './resources.js';
+import { entriesOf, isWellFormedBundle, nextLinkOf, ResourceSet } from './resources.js';
 
 /** A prefetch template a service declares in discovery: a relative FHIR read or search with `{{tokens}}`. */
 export interface PrefetchTemplate {
@@ -84,12 +84,15 @@ function isOperationOutcome(value: unknown): value is OperationOutcome {
 /** A Bundle whose entries are only OperationOutcomes is an error report, not data (CDS Hooks 2.0 §Prefetch). */
 function isErrorBundle(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || (value as Resource).resourceType !== 'Bundle') return false;
-  const entries = (value as Bundle).entry ?? [];
+  const entries = entriesOf(value as Bundle);
   return entries.length > 0 && entries.every((e) => isOperationOutcome(e.resource) || isOperationOutcome(e.response?.outcome));
 }
 
-function isFhirResource(value: unknown): value is Resource {
-  return typeof value === 'object' && value !== null && typeof (value as Resource).resourceType === 'string';
+/** A resource the service can use as sent: a FHIR resource, and for a Bundle, `entry` and `link` as arrays. */
+function isUsable(value: unknown): value is Resource {
+  if (typeof value !== 'object' || value === null || typeof (value as Resource).resourceType !== 'string') return false;
+  if ((value as Resource).resourceType === 'Bundle' && !isWellFormedBundle(value as Bundle)) return false;
+  return !isOperationOutcome(value) && !isErrorBundle(value);
 }
 
 /**
@@ -110,8 +113,8 @@ export async function resolvePrefetch(input: PrefetchInput): Promise<PrefetchRes
   for (const template of input.templates) {
     const sent = input.prefetch?.[template.key];
     if (sent === null) continue;
-    if (sent !== undefined && isFhirResource(sent) && !isOperationOutcome(sent) && !isErrorBundle(sent)) {
-      const hasNext = sent.resourceType === 'Bundle' && (sent as Bundle).link?.some((l) => l.relation === 'next');
+    if (isUsable(sent)) {
+      const hasNext = sent.resourceType === 'Bundle' && nextLinkOf(sent as Bundle) !== undefined;
       if (hasNext && client) {
         partial.push(
           client.completePages(sent as Bundle).then(

@@ -12,10 +12,11 @@ export class ResourceSet {
   add(value: Resource | null | undefined): void {
     if (!value || typeof value !== 'object') return;
     if (value.resourceType === 'Bundle') {
-      for (const entry of (value as Bundle).entry ?? []) this.add(entry.resource);
+      for (const entry of entriesOf(value as Bundle)) this.add(entry.resource);
       return;
     }
     if (value.resourceType === 'OperationOutcome' || typeof value.resourceType !== 'string') return;
+    if (value.id !== undefined && typeof value.id !== 'string') return;
     const ref = value.id ? `${value.resourceType}/${value.id}` : undefined;
     if (ref && this.byRef.has(ref)) return;
     if (ref) this.byRef.set(ref, value);
@@ -36,4 +37,26 @@ export class ResourceSet {
 /** `Type/id` of a resource, or undefined when it has no id. */
 export function refOf(resource: Resource): string | undefined {
   return resource.id ? `${resource.resourceType}/${resource.id}` : undefined;
+}
+
+/** A Bundle's entries that are objects; a malformed `entry` (not an array, null items) yields nothing. */
+export function entriesOf(bundle: Bundle): NonNullable<Bundle['entry']> {
+  return Array.isArray(bundle.entry) ? bundle.entry.filter((e) => e !== null && typeof e === 'object') : [];
+}
+
+const isObject = (value: unknown) => value !== null && typeof value === 'object';
+
+/** True when a Bundle's `entry` and `link`, if present, are arrays of objects: the shape the service can page and read. */
+export function isWellFormedBundle(bundle: Bundle): boolean {
+  return (
+    (bundle.entry === undefined || (Array.isArray(bundle.entry) && bundle.entry.every(isObject))) &&
+    (bundle.link === undefined || (Array.isArray(bundle.link) && bundle.link.every(isObject)))
+  );
+}
+
+/** The URL of a Bundle's `next` link, if it has a well-formed one. */
+export function nextLinkOf(bundle: Bundle): string | undefined {
+  if (!Array.isArray(bundle.link)) return undefined;
+  const url = bundle.link.find((l) => l !== null && typeof l === 'object' && l.relation === 'next')?.url;
+  return typeof url === 'string' && url !== '' ? url : undefined;
 }

@@ -8,6 +8,9 @@ export interface ErrorBody {
   details?: string[];
 }
 
+/** Fastify's own refusals (invalid JSON, body too large, wrong content type) in the catalogue's words. */
+const FRAMEWORK_CODES: Record<number, string> = { 400: 'bad-request', 404: 'not-found', 413: 'payload-too-large', 415: 'unsupported-media-type' };
+
 /**
  * Maps the error catalogue (and Fastify's own 4xx, e.g. invalid JSON, body too large) to status + body once.
  * Anything else is a masked 500, logged by name and stack only (never the request body or token).
@@ -20,7 +23,7 @@ export function cdsErrorHandler(error: FastifyError | Error, request: FastifyReq
   }
   const status = (error as FastifyError).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return reply.status(status).send({ error: (error as FastifyError).code ?? 'bad-request', message: error.message } satisfies ErrorBody);
+    return reply.status(status).send({ error: FRAMEWORK_CODES[status] ?? 'bad-request', message: error.message } satisfies ErrorBody);
   }
   request.log.error({ err: { type: error.name, stack: error.stack } }, 'unexpected error');
   return reply.status(500).send({ error: 'internal', message: 'Internal error; the service logged it without patient data' } satisfies ErrorBody);

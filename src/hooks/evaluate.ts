@@ -84,9 +84,9 @@ export async function evaluateHook(service: ServiceDefinition, request: HookRequ
     if (!template) throw new Error(`no card template for rule ${rec.ruleId}`);
     return renderCard(rec, template, lookup, deps.newId);
   });
-  if (unreadable.length > 0) cards.push(dataUnavailableCard(unreadable, deps.newId));
+  if (picture.unreadable.length > 0) cards.push(dataUnavailableCard(picture.unreadable, deps.newId));
   return {
     cards,
-    stats: { fetchedKeys: prefetched.fetchedKeys, unreadable: unreadable.length, recommendations: recommendations.map((r) => r.ruleId) },
+    stats: { fetchedKeys: prefetched.fetchedKeys, unreadable: picture.unreadable.length, recommendations: recommendations.map((r) => r.ruleId) },
   };
 }

@@ -32,7 +32,9 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
   });
   app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
-  app.addHook('preHandler', async (request: FastifyRequest) => {
+  // onRequest: a caller is authenticated before its body is read. CORS's own onRequest (registered above) has
+  // already answered preflights, which carry no token.
+  app.addHook('onRequest', async (request: FastifyRequest) => {
     if (!verifier) return;
     const path = request.url.split('?')[0] ?? request.url;
     const client = await verifier.verify(request.headers.authorization, expectedAudiences(config.auth.publicBaseUrls, path));

@@ -4,6 +4,7 @@ import { fhirPath } from '../fhirpath.js';
 import type { ResourceSet } from '../resources.js';
 import { codingKey, type Terminology } from '../terminology.js';
 import { conditionDate, displayOf, isActiveCondition } from './conditions.js';
+import { readEach } from './guard.js';
 
 const codings = fhirPath<Coding>('code.coding');
 const histologyCodings = fhirPath<Coding>(
@@ -44,19 +45,13 @@ function primarySiteOf(condition: Condition, terminology: Terminology): PrimaryS
  * Active primary cancers with their site, from Conditions (coded; a text-only Condition is not read as a cancer).
  * @param set - the call's resources
  * @param terminology - concept index
+ * @param unreadable - collects resources that could not be read
  */
-export function extractCancers(set: ResourceSet, terminology: Terminology): Cancer[] {
-  const cancers: Cancer[] = [];
-  for (const condition of set.ofType<Condition>('Condition')) {
-    if (!isActiveCondition(condition)) continue;
+export function extractCancers(set: ResourceSet, terminology: Terminology, unreadable: string[]): Cancer[] {
+  return readEach(set.ofType<Condition>('Condition'), (condition) => {
+    if (!isActiveCondition(condition)) return [];
     const primarySite = primarySiteOf(condition, terminology);
-    if (!primarySite) continue;
-    cancers.push({
-      primarySite,
-      display: displayOf(condition.code),
-      date: conditionDate(condition),
-      sources: [`Condition/${condition.id ?? 'contained'}`],
-    });
-  }
-  return cancers;
+    if (!primarySite) return [];
+    return [{ primarySite, display: displayOf(condition.code), date: conditionDate(condition), sources: [`Condition/${condition.id}`] }];
+  }, unreadable);
 }

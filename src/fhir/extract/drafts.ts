@@ -1,8 +1,9 @@
 import type { Bundle, MedicationRequest, Resource } from 'fhir/r4.js';
 import type { DraftOrder, HookName } from '../../engine/picture.js';
-import type { ResourceSet } from '../resources.js';
+import { entriesOf, type ResourceSet } from '../resources.js';
 import type { Terminology } from '../terminology.js';
 import { displayOf } from './conditions.js';
+import { readEach } from './guard.js';
 import { identifyDrug } from './medication.js';
 
 /**
@@ -13,6 +14,7 @@ import { identifyDrug } from './medication.js';
  * @param hook - the hook called
  * @param set - the call's resources, to resolve a separate Medication
  * @param terminology - concept index
+ * @param unreadable - collects drafts that could not be read
  */
 export function extractDraftOrders(
   draftOrders: Bundle | undefined,
@@ -20,22 +22,21 @@ export function extractDraftOrders(
   hook: HookName,
   set: ResourceSet,
   terminology: Terminology,
+  unreadable: string[],
 ): DraftOrder[] {
   if (hook === 'patient-view' || !draftOrders) return [];
   const selected = new Set(selections ?? []);
-  const drafts: DraftOrder[] = [];
-  for (const entry of draftOrders.entry ?? []) {
-    const resource: Resource | undefined = entry.resource;
-    if (!resource?.resourceType || !resource.id) continue;
+  const resources = entriesOf(draftOrders)
+    .map((entry) => entry.resource)
+    .filter((r): r is Resource => typeof r?.resourceType === 'string' && typeof r.id === 'string');
+  return readEach(resources, (resource): DraftOrder[] => {
     const ref = `${resource.resourceType}/${resource.id}`;
     const inScope = hook === 'order-sign' || selected.has(ref);
     if (resource.resourceType === 'MedicationRequest') {
       const drug = identifyDrug(resource as MedicationRequest, set, terminology);
-      drafts.push({ ref, resourceType: resource.resourceType, drug: drug?.concept.id, asRecorded: drug?.asRecorded ?? 'medication not yet chosen', classes: drug?.classes ?? [], inScope });
-    } else {
-      const code = (resource as { code?: Parameters<typeof displayOf>[0] }).code;
-      drafts.push({ ref, resourceType: resource.resourceType, asRecorded: displayOf(code), classes: [], inScope });
+      return [{ ref, resourceType: resource.resourceType, drug: drug?.concept.id, asRecorded: drug?.asRecorded ?? 'medication not yet chosen', classes: drug?.classes ?? [], inScope }];
     }
-  }
-  return drafts;
+    const code = (resource as { code?: Parameters<typeof displayOf>[0] }).code;
+    return [{ ref, resourceType: resource.resourceType, asRecorded: displayOf(code), classes: [], inScope }];
+  }, unreadable);
 }

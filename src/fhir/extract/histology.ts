@@ -4,6 +4,7 @@ import { fhirPath } from '../fhirpath.js';
 import type { ResourceSet } from '../resources.js';
 import { codingKey, type Concept, type Terminology } from '../terminology.js';
 import { conditionDate, displayOf, isRecordedFact } from './conditions.js';
+import { readEach } from './guard.js';
 import { readHistologyText, specimenSiteFromText } from './text-findings.js';
 
 const conditionCodings = fhirPath<Coding>('code.coding');
@@ -61,65 +62,59 @@ function decodeText(attachment: Attachment): string {
   }
 }
 
-function fromConditions(set: ResourceSet, terminology: Terminology): HistologyFinding[] {
+function fromCondition(condition: Condition, terminology: Terminology): HistologyFinding[] {
+  if (!isRecordedFact(condition)) return [];
   const out: HistologyFinding[] = [];
-  for (const condition of set.ofType<Condition>('Condition')) {
-    if (!isRecordedFact(condition)) continue;
-    const source = { sources: [`Condition/${condition.id}`], date: conditionDate(condition) };
-    const coded = codedHistology(conditionCodings(condition), terminology);
-    if (coded) out.push({ ...source, histologyClass: coded.histologyClass, display: displayOf(condition.code), specimenSite: coded.site, mixed: coded.mixed, via: 'code' });
-    for (const morphology of mcodeHistology(condition)) {
-      const m = codedHistology(morphology.coding ?? [], terminology);
-      if (!m) continue;
-      // The morphology extension describes this Condition's own tumour, so its site is the Condition's.
-      const site = siteOfConcepts(conditionCodings(condition).flatMap((c) => terminology.conceptsForCoding(c)));
-      out.push({ ...source, histologyClass: m.histologyClass, display: displayOf(morphology), specimenSite: site, mixed: m.mixed, via: 'code' });
+  const source = { sources: [`Condition/${condition.id}`], date: conditionDate(condition) };
+  const coded = codedHistology(conditionCodings(condition), terminology);
+  if (coded) out.push({ ...source, histologyClass: coded.histologyClass, display: displayOf(condition.code), specimenSite: coded.site, mixed: coded.mixed, via: 'code' });
+  for (const morphology of mcodeHistology(condition)) {
+    const m = codedHistology(morphology.coding ?? [], terminology);
+    if (!m) continue;
+    // The morphology extension describes this Condition's own tumour, so its site is the Condition's.
+    const site = siteOfConcepts(conditionCodings(condition).flatMap((c) => terminology.conceptsForCoding(c)));
+    out.push({ ...source, histologyClass: m.histologyClass, display: displayOf(morphology), specimenSite: site, mixed: m.mixed, via: 'code' });
+  }
+  return out;
+}
+
+function fromObservation(obs: Observation, terminology: Terminology): HistologyFinding[] {
+  if (!FINAL_REPORT.has(obs.status)) return [];
+  const out: HistologyFinding[] = [];
+  const source = { sources: [`Observation/${obs.id}`], date: observationDate(obs)[0] };
+  const site = obs.bodySite ? specimenSiteFromText(displayOf(obs.bodySite)) : undefined;
+  for (const value of observationValueConcept(obs)) {
+    const coded = codedHistology(value.coding ?? [], terminology);
+    if (coded) out.push({ ...source, histologyClass: coded.histologyClass, display: displayOf(value), specimenSite: site ?? coded.site, mixed: coded.mixed, via: 'code' });
+  }
+  for (const text of observationValueString(obs)) {
+    for (const f of readHistologyText(text)) {
+      out.push({ ...source, histologyClass: f.histologyClass, display: f.sentence, specimenSite: site, mixed: f.mixed, via: 'text' });
     }
   }
   return out;
 }
 
-function fromObservations(set: ResourceSet, terminology: Terminology): HistologyFinding[] {
+function fromReport(report: DiagnosticReport, terminology: Terminology): HistologyFinding[] {
+  if (!FINAL_REPORT.has(report.status)) return [];
   const out: HistologyFinding[] = [];
-  for (const obs of set.ofType<Observation>('Observation')) {
-    if (!FINAL_REPORT.has(obs.status)) continue;
-    const source = { sources: [`Observation/${obs.id}`], date: observationDate(obs)[0] };
-    const site = obs.bodySite ? specimenSiteFromText(displayOf(obs.bodySite)) : undefined;
-    for (const value of observationValueConcept(obs)) {
-      const coded = codedHistology(value.coding ?? [], terminology);
-      if (coded) out.push({ ...source, histologyClass: coded.histologyClass, display: displayOf(value), specimenSite: site ?? coded.site, mixed: coded.mixed, via: 'code' });
-    }
-    for (const text of observationValueString(obs)) {
-      for (const f of readHistologyText(text)) {
-        out.push({ ...source, histologyClass: f.histologyClass, display: f.sentence, specimenSite: site, mixed: f.mixed, via: 'text' });
-      }
-    }
+  const source = { sources: [`DiagnosticReport/${report.id}`], date: reportDate(report)[0] };
+  const texts = [report.conclusion, ...reportTextAttachments(report).map(decodeText)].filter((t): t is string => typeof t === 'string' && t !== '');
+  // The specimen is named in the report title or at the head of the conclusion ("Liver, core biopsy: …").
+  const head = [report.code?.text, ...texts.map((t) => t.split(':')[0]?.slice(0, 120))].filter(Boolean).join(' | ');
+  const site = specimenSiteFromText(head);
+  const seen = new Set<HistologyClass>();
+  for (const cc of report.conclusionCode ?? []) {
+    const coded = codedHistology(cc.coding ?? [], terminology);
+    if (!coded || seen.has(coded.histologyClass)) continue;
+    seen.add(coded.histologyClass);
+    out.push({ ...source, histologyClass: coded.histologyClass, display: displayOf(cc), specimenSite: coded.site ?? site, mixed: coded.mixed, via: 'code' });
   }
-  return out;
-}
-
-function fromReports(set: ResourceSet, terminology: Terminology): HistologyFinding[] {
-  const out: HistologyFinding[] = [];
-  for (const report of set.ofType<DiagnosticReport>('DiagnosticReport')) {
-    if (!FINAL_REPORT.has(report.status)) continue;
-    const source = { sources: [`DiagnosticReport/${report.id}`], date: reportDate(report)[0] };
-    const texts = [report.conclusion, ...reportTextAttachments(report).map(decodeText)].filter((t): t is string => Boolean(t));
-    // The specimen is named in the report title or at the head of the conclusion ("Liver, core biopsy: …").
-    const head = [report.code?.text, ...texts.map((t) => t.split(':')[0]?.slice(0, 120))].filter(Boolean).join(' | ');
-    const site = specimenSiteFromText(head);
-    const seen = new Set<HistologyClass>();
-    for (const cc of report.conclusionCode ?? []) {
-      const coded = codedHistology(cc.coding ?? [], terminology);
-      if (!coded || seen.has(coded.histologyClass)) continue;
-      seen.add(coded.histologyClass);
-      out.push({ ...source, histologyClass: coded.histologyClass, display: displayOf(cc), specimenSite: coded.site ?? site, mixed: coded.mixed, via: 'code' });
-    }
-    for (const text of texts) {
-      for (const f of readHistologyText(text)) {
-        if (seen.has(f.histologyClass)) continue;
-        seen.add(f.histologyClass);
-        out.push({ ...source, histologyClass: f.histologyClass, display: f.sentence, specimenSite: site, mixed: f.mixed, via: 'text' });
-      }
+  for (const text of texts) {
+    for (const f of readHistologyText(text)) {
+      if (seen.has(f.histologyClass)) continue;
+      seen.add(f.histologyClass);
+      out.push({ ...source, histologyClass: f.histologyClass, display: f.sentence, specimenSite: site, mixed: f.mixed, via: 'text' });
     }
   }
   return out;
@@ -130,7 +125,12 @@ function fromReports(set: ResourceSet, terminology: Terminology): HistologyFindi
  * Observations, DiagnosticReport.conclusionCode, and conclusion / text presentedForm (negation-aware).
  * @param set - the call's resources
  * @param terminology - concept index
+ * @param unreadable - collects resources that could not be read
  */
-export function extractHistology(set: ResourceSet, terminology: Terminology): HistologyFinding[] {
-  return [...fromConditions(set, terminology), ...fromObservations(set, terminology), ...fromReports(set, terminology)];
+export function extractHistology(set: ResourceSet, terminology: Terminology, unreadable: string[]): HistologyFinding[] {
+  return [
+    ...readEach(set.ofType<Condition>('Condition'), (c) => fromCondition(c, terminology), unreadable),
+    ...readEach(set.ofType<Observation>('Observation'), (o) => fromObservation(o, terminology), unreadable),
+    ...readEach(set.ofType<DiagnosticReport>('DiagnosticReport'), (r) => fromReport(r, terminology), unreadable),
+  ];
 }

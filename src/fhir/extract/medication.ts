@@ -67,9 +67,13 @@ export function identifyDrug(resource: MedicationResource, set: ResourceSet, ter
 export function unresolvedMedicationRefs(resources: MedicationResource[], set: ResourceSet): string[] {
   const refs = new Set<string>();
   for (const resource of resources) {
-    const [ref] = medicationReference(resource);
-    const target = ref?.reference;
-    if (!target || target.startsWith('#')) continue;
+    let target: unknown;
+    try {
+      target = medicationReference(resource)[0]?.reference;
+    } catch {
+      continue; // an unreadable request is reported by the extraction itself
+    }
+    if (typeof target !== 'string' || target.startsWith('#')) continue;
     const relative = /(?:^|\/)(Medication\/[A-Za-z0-9\-.]{1,64})$/.exec(target)?.[1];
     if (relative && !set.get(relative)) refs.add(relative);
   }

@@ -2,6 +2,7 @@ import type { MedicationRequest } from 'fhir/r4.js';
 import type { Therapy } from '../../engine/picture.js';
 import type { ResourceSet } from '../resources.js';
 import type { Terminology } from '../terminology.js';
+import { readEach } from './guard.js';
 import { identifyDrug } from './medication.js';
 
 const CURRENT = new Set(['active', 'on-hold']);
@@ -14,16 +15,16 @@ const NOT_AN_ORDER = new Set(['proposal', 'plan']);
  * entered-in-error and unknown statuses are not therapy.
  * @param set - the call's resources
  * @param terminology - concept index
+ * @param unreadable - collects resources that could not be read
  */
-export function extractTherapies(set: ResourceSet, terminology: Terminology): Therapy[] {
-  const therapies: Therapy[] = [];
-  for (const request of set.ofType<MedicationRequest>('MedicationRequest')) {
+export function extractTherapies(set: ResourceSet, terminology: Terminology, unreadable: string[]): Therapy[] {
+  return readEach(set.ofType<MedicationRequest>('MedicationRequest'), (request): Therapy[] => {
     const status = CURRENT.has(request.status) ? 'current' : PAST.has(request.status) ? 'past' : undefined;
-    if (!status || !request.id || NOT_AN_ORDER.has(request.intent)) continue;
+    if (!status || !request.id || NOT_AN_ORDER.has(request.intent)) return [];
     const drug = identifyDrug(request, set, terminology);
-    if (!drug) continue;
+    if (!drug) return [];
     const ref = `MedicationRequest/${request.id}`;
-    therapies.push({
+    return [{
       drug: drug.concept.id,
       asRecorded: drug.asRecorded,
       classes: drug.classes,
@@ -32,7 +33,6 @@ export function extractTherapies(set: ResourceSet, terminology: Terminology): Th
       kind: 'request',
       date: request.authoredOn,
       sources: [ref],
-    });
-  }
-  return therapies;
+    }];
+  }, unreadable);
 }
