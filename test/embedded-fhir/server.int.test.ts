@@ -1,14 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Bundle, CapabilityStatement, Observation, OperationOutcome } from 'fhir/r4.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedFhirServer } from '../../src/embedded-fhir/server.js';
+import { startFhirServer, type FhirServerProcess } from '../helpers/fhir-server.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const mainPath = join(repoRoot, 'src/embedded-fhir/main.ts');
 const PATIENT_NAME = 'Testperson-Secret';
 
 /** A transaction: PUT Patient/p1 (fullUrl urn:uuid) + `n` Observations that reference it via the urn:uuid. */
@@ -48,29 +45,12 @@ async function getJson<T>(url: string, init?: RequestInit): Promise<{ status: nu
 }
 
 describe('embedded FHIR server as a child process (npm run fhir-sandbox)', () => {
-  let child: ChildProcess | undefined;
+  let server: FhirServerProcess | undefined;
   let base = '';
 
   beforeAll(async () => {
-    const started = performance.now();
-    const proc = spawn(process.execPath, ['--import', 'tsx', mainPath], {
-      cwd: repoRoot,
-      env: { ...process.env, FHIR_SANDBOX_PORT: '0', FHIR_SANDBOX_HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = proc;
-    base = await new Promise<string>((resolve, reject) => {
-      let stdout = '';
-      let stderr = '';
-      proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      proc.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const match = /ready at (http:\/\/\S+)/.exec(stdout);
-        if (match?.[1]) resolve(match[1]);
-      });
-      proc.once('exit', (code) => reject(new Error(`fhir-sandbox exited (${code}) before ready:\n${stdout}\n${stderr}`)));
-    });
-    console.info(`fhir-sandbox child ready in ${Math.round(performance.now() - started)} ms at ${base}`);
+    server = await startFhirServer();
+    base = server.url;
     // Start from an empty store so whatever is in fixtures/patients/ cannot change the counts below.
     expect((await fetch(`${base}/$reset`, { method: 'POST' })).status).toBe(200);
     const loaded = await getJson<Bundle>(base, {
@@ -83,11 +63,7 @@ describe('embedded FHIR server as a child process (npm run fhir-sandbox)', () =>
   });
 
   afterAll(async () => {
-    const proc = child;
-    if (!proc?.pid || proc.exitCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    process.kill(proc.pid, 'SIGTERM');
-    await exited;
+    await server?.stop();
   });
 
   it('serves an R4 CapabilityStatement at /metadata', async () => {
