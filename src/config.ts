@@ -40,6 +40,8 @@ const envSchema = z.object({
   CORS_ORIGINS: csv.default(['*']),
   FHIR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
   FHIR_PAGE_CAP: z.coerce.number().int().min(1).max(100).default(10),
+  DEPOT_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(14),
+  CRCL_ADJUSTED_WEIGHT_ABOVE_IBW_PERCENT: z.coerce.number().int().min(100).max(1000).default(120),
   FHIR_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   FHIR_SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
 });
@@ -63,6 +65,15 @@ export interface Config {
     /** How many search pages (`Bundle.link[next]`) are followed per prefetch key. */
     pageCap: number;
   };
+  picture: PictureOptions;
+}
+
+/** How the patient picture reads the data (rules.md §1: both configurable). */
+export interface PictureOptions {
+  /** A depot (leuprolide 3-month …) counts as current until its next dose is due plus this many days. */
+  depotGraceDays: number;
+  /** Cockcroft–Gault uses adjusted body weight when actual weight exceeds this percentage of ideal body weight. */
+  adjustedWeightAbovePercentIdeal: number;
 }
 
 export interface FhirSandboxConfig {
@@ -115,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     corsOrigins: e.CORS_ORIGINS,
     fhir: { timeoutMs: e.FHIR_TIMEOUT_MS, pageCap: e.FHIR_PAGE_CAP },
+    picture: { depotGraceDays: e.DEPOT_GRACE_DAYS, adjustedWeightAbovePercentIdeal: e.CRCL_ADJUSTED_WEIGHT_ABOVE_IBW_PERCENT },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The patient picture: what the engine reasons over (rules.md §1). Built by `src/fhir/`, owned here so the
  * engine depends on nothing above it. Every fact remembers the resource(s) it came from (`sources`,
- * relative references such as `Observation/123`) and its clinical date, for card detail and audit.
+ * relative references such as `Observation/123`) and its clinical date, for card detail and audit. A fact the
+ * data does not give is an explicit `Missing` with the reason, never `undefined`.
  */
 
 export type HookName = 'patient-view' | 'order-select' | 'order-sign';
@@ -15,7 +16,11 @@ export type HistologyClass =
   | 'adenocarcinoma'
   | 'neuroendocrine-unspecified';
 
+export type Differentiation = 'well' | 'poor' | 'unknown';
+
 export type PrimarySite = 'prostate' | 'colon' | 'rectum' | 'pancreas' | 'lung' | 'merkel' | 'unknown' | 'other';
+
+export type MetastasisSite = 'liver' | 'lung' | 'pleura' | 'bone' | 'brain' | 'lymph-node' | 'peritoneum' | 'adrenal' | 'other';
 
 export type DrugClass =
   | 'ADT'
@@ -42,6 +47,35 @@ export interface Provenance {
   date?: string;
 }
 
+/** A fact the data gives: its value (in the canonical unit when it has one), date and sources. */
+export interface Fact<T> extends Provenance {
+  value: T;
+  unit?: string;
+}
+
+/** A fact the data does not give, and why ("no weight recorded", "creatinine in an unknown unit: mmol/mol"). */
+export interface Missing {
+  missing: true;
+  reason: string;
+}
+
+export type Maybe<T, F extends Fact<T> = Fact<T>> = F | Missing;
+
+/** Narrows a `Maybe` to the fact. */
+export function isKnown<T, F extends Fact<T>>(value: Maybe<T, F>): value is F {
+  return !('missing' in value);
+}
+
+/** A lab value in its canonical unit, with the reporting lab's reference range when it gives one (ULN checks). */
+export interface LabFact extends Fact<number> {
+  unit: string;
+  /** Upper limit of normal, in the canonical unit. */
+  referenceHigh?: number;
+  referenceLow?: number;
+  /** "<" for "< 2 %", ">" for "> 1000": the value is a bound, not a measurement. */
+  comparator?: '<' | '<=' | '>' | '>=';
+}
+
 export interface Cancer extends Provenance {
   primarySite: PrimarySite;
   /** What the record calls it (code display or text), for the card. */
@@ -50,6 +84,7 @@ export interface Cancer extends Provenance {
 
 export interface HistologyFinding extends Provenance {
   histologyClass: HistologyClass;
+  differentiation: Differentiation;
   display: string;
   /** Organ the specimen came from, when the data says (`liver`, `prostate`, `lung`, `pelvis`, …). */
   specimenSite?: string;
@@ -57,6 +92,36 @@ export interface HistologyFinding extends Provenance {
   mixed: boolean;
   /** How the finding was read: a code, or free text (negation and uncertainty already excluded). */
   via: 'code' | 'text';
+}
+
+/** Only from secondary-neoplasm Conditions (ICD-10 C77–C79, C7B, SNOMED, mCODE secondary cancer condition). */
+export interface Metastasis extends Provenance {
+  site: MetastasisSite;
+  visceral: boolean;
+  display: string;
+}
+
+export type NenClass =
+  | 'NEC'
+  | 'NET-G1'
+  | 'NET-G2'
+  | 'NET-G3'
+  | 'high-grade-NEN-unclear'
+  | 'NET-G1/G2-presumed'
+  | 'NEN-ungraded'
+  | 'not-neuroendocrine';
+
+/** rules.md §2: the neuroendocrine class and how it was reached, for the card. */
+export interface NenClassification extends Provenance {
+  nenClass: NenClass;
+  /** The grading system used: WHO 2019 digestive / unknown primary (Ki-67, mitoses per 2 mm²) or lung (mitoses, necrosis). */
+  gradingSystem: 'who-2019-digestive' | 'who-lung' | 'none';
+  /** Why, in words: "small cell histology", "well differentiated, Ki-67 12 % → G2". */
+  basis: string;
+  /** NEC with Ki-67 ≤ 20 %: stays NEC, pathology review advised. */
+  atypicalKi67?: boolean;
+  /** MiNEN: the neuroendocrine part is classed on its own. */
+  mixed: boolean;
 }
 
 export interface Therapy extends Provenance {
@@ -69,6 +134,14 @@ export interface Therapy extends Provenance {
   /** The resource that shows the therapy; a stop suggestion acts on it. */
   ref: string;
   kind: 'request' | 'statement' | 'administration';
+  /** Depot given by administration: current until `nextDoseDue` + grace; the action is "do not give the next dose". */
+  depot?: { intervalDays: number; lastGiven: string; nextDoseDue: string };
+  /** Last date the therapy is known to have been given or active (end of period, last administration). */
+  lastDate?: string;
+  /** Route as recorded (`oral`, `intravenous`, …), when known: dose checks are IV only for etoposide. */
+  route?: string;
+  /** Dose as ordered or given, when stated. */
+  dose?: { value: number; unit: string };
 }
 
 /** An unsigned order from the hook's context (order-select `draftOrders` / order-sign `draftOrders`). */
@@ -77,18 +150,105 @@ export interface DraftOrder {
   resourceType: string;
   /** Medication drafts: the drug concept, when it could be identified. */
   drug?: string;
+  /** ServiceRequest drafts: the procedure concept (terminology id), when it could be identified. */
+  procedure?: string;
   asRecorded: string;
   classes: DrugClass[];
-  /** order-select: the draft is one of `selections`; order-sign: every draft is in scope. */
+  /** order-select: the draft is one of `selections`; order-sign: every draft is. */
   inScope: boolean;
+  route?: string;
+  dose?: { value: number; unit: string };
+  /** Reason for the order as coded/written ("symptom control", a condition), when given. */
+  reason?: string;
+}
+
+export type ProcedureCategory = 'biopsy' | 'liver-directed' | 'surgery' | 'lab' | 'imaging' | 'pathology-review' | 'genomic-test' | 'other';
+
+/** A ServiceRequest (ordered) or Procedure (done) the rules care about. */
+export interface ProcedureRecord extends Provenance {
+  /** Terminology concept id (`liver-biopsy`, `tace`, `ct-chest-abdomen-pelvis`, `psa-test-order`, …). */
+  procedure: string;
+  category: ProcedureCategory;
+  status: 'ordered' | 'done';
+  display: string;
+}
+
+export type BiomarkerResult = 'positive' | 'negative' | 'indeterminate';
+
+export interface Biomarkers {
+  brafV600E: Maybe<BiomarkerResult>;
+  /** MSI-high or mismatch-repair deficient. */
+  msiHighOrDmmr: Maybe<BiomarkerResult>;
+  /** Tumour mutational burden, mutations per megabase. */
+  tmb: Maybe<number>;
+  /** A pathogenic alteration in a homologous recombination repair gene (BRCA1/2, ATM, …). */
+  hrr: Maybe<BiomarkerResult>;
+}
+
+export interface RenalFunction {
+  /** Serum creatinine, mg/dL. */
+  creatinine: Maybe<number, LabFact>;
+  /** eGFR as reported, mL/min/1.73 m². */
+  egfr: Maybe<number, LabFact>;
+  /** Cockcroft–Gault creatinine clearance, mL/min, with the formula and inputs recorded. */
+  crcl: Maybe<number, DerivedFact>;
+  /** GFR for dosing, in the order rules.md §1 gives: measured GFR, Cockcroft–Gault, de-indexed eGFR. */
+  gfrForDosing: Maybe<number, DerivedFact>;
+}
+
+/** A value computed from other facts: says how, from what, and carries the oldest input's date. */
+export interface DerivedFact extends Fact<number> {
+  method: string;
+  /** Human-readable formula with the values used, for the card ("(140 − 74) × 78.4 kg / (72 × 1.1 mg/dL)"). */
+  formula: string;
 }
 
 export interface PatientPicture {
   patientRef: string;
+  /** Years at the time of the hook call. */
+  age: Maybe<number>;
+  sex: Maybe<'male' | 'female' | 'other' | 'unknown'>;
   cancers: Cancer[];
   histology: HistologyFinding[];
+  /** Latest Ki-67 index, %. */
+  ki67: Maybe<number, LabFact>;
+  /** Latest mitotic count, per 2 mm². */
+  mitoticCount: Maybe<number, LabFact>;
+  nen: NenClassification;
+  metastases: Metastasis[];
+  /** Castration-resistant prostate cancer, and on what basis (Condition, PCWG3 PSA progression, …). */
+  castrationResistant: Maybe<boolean, Fact<boolean> & { basis: string }>;
+  /** All PSA values, newest first, ng/mL. */
+  psa: LabFact[];
+  testosterone: Maybe<number, LabFact>;
+  renal: RenalFunction;
+  /** kg */
+  weight: Maybe<number>;
+  /** cm */
+  height: Maybe<number>;
+  /** m², Mosteller. */
+  bsa: Maybe<number, DerivedFact>;
+  labs: {
+    anc: Maybe<number, LabFact>;
+    platelets: Maybe<number, LabFact>;
+    hemoglobin: Maybe<number, LabFact>;
+    wbc: Maybe<number, LabFact>;
+    ast: Maybe<number, LabFact>;
+    alt: Maybe<number, LabFact>;
+    bilirubin: Maybe<number, LabFact>;
+    alp: Maybe<number, LabFact>;
+    magnesium?: Maybe<number, LabFact>;
+    potassium?: Maybe<number, LabFact>;
+  };
+  markers: { chromograninA: Maybe<number, LabFact>; nse: Maybe<number, LabFact> };
+  ecog: Maybe<number>;
+  /** Active peripheral neuropathy Condition. */
+  neuropathy: Maybe<string>;
+  diseaseStatus: Maybe<'progressing' | 'stable' | 'responding' | 'unknown'>;
   therapies: Therapy[];
   draftOrders: DraftOrder[];
+  procedures: ProcedureRecord[];
+  biomarkers: Biomarkers;
   /** Data the service could not read (a FHIR query failed, a reference could not be resolved): said on a card. */
   unreadable: string[];
 }

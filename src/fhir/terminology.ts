@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { DrugClass, HistologyClass, PrimarySite } from '../engine/picture.js';
+import type { DrugClass, HistologyClass, MetastasisSite, PrimarySite } from '../engine/picture.js';
 import { projectPath } from '../paths.js';
 
 /**
@@ -26,13 +26,37 @@ const codeSchema = z.object({
   verifiedFrom: z.string().nullable(),
 });
 
+const metastasisSites = ['liver', 'lung', 'pleura', 'bone', 'brain', 'lymph-node', 'peritoneum', 'adrenal', 'other'] as const satisfies readonly MetastasisSite[];
+
+/** A unit a lab arrives in; `factor` says how to reach the canonical unit (a number, or words for a human). */
+const unitSchema = z.object({
+  unit: z.string().min(1),
+  canonical: z.boolean().optional(),
+  factor: z.union([z.number(), z.string()]).optional(),
+  note: z.string().optional(),
+});
+
+const valueCodeSchema = z.object({
+  system: z.string().min(1),
+  code: z.string().min(1),
+  display: z.string().nullable().optional(),
+  maps: z.string().optional(),
+  verifiedFrom: z.string().nullable().optional(),
+});
+
 const conceptSchema = z.object({
   label: z.string().min(1),
   kind: z.enum(['drug', 'lab', 'biomarker', 'vital', 'status', 'histology', 'condition', 'site', 'procedure', 'reference']),
   codes: z.array(codeSchema),
+  note: z.string().optional(),
+  units: z.array(unitSchema).optional(),
   classes: z.array(z.enum(drugClasses)).optional(),
   histologyClass: z.enum(histologyClasses).optional(),
   primarySite: z.enum(primarySites).optional(),
+  metastasisSite: z.enum(metastasisSites).optional(),
+  visceral: z.boolean().optional(),
+  liverDirected: z.boolean().optional(),
+  valueCodes: z.array(valueCodeSchema).optional(),
 });
 
 export const terminologyFileSchema = z.record(z.string(), conceptSchema);

@@ -1,4 +1,5 @@
 import type { Bundle, MedicationRequest } from 'fhir/r4.js';
+import type { PictureOptions } from '../config.js';
 import type { HookContext } from '../engine/picture.js';
 import type { Rule } from '../engine/recommendation.js';
 import { runRules } from '../engine/run.js';
@@ -19,6 +20,7 @@ export interface EvaluateDeps {
   terminology: Terminology;
   templates: Map<string, CardTemplate>;
   fhir: { timeoutMs: number; pageCap: number };
+  picture: PictureOptions;
   now: () => Date;
   newId: () => string;
 }
@@ -73,8 +75,9 @@ export async function evaluateHook(service: ServiceDefinition, request: HookRequ
   await resolveMedications(prefetched.resources, context.draftOrders, prefetched.client, unreadable);
 
   const picture = buildPicture(
-    { patientId: context.patientId, hook: service.hook, resources: prefetched.resources, draftOrders: context.draftOrders, selections: context.selections, unreadable },
+    { patientId: context.patientId, hook: service.hook, now, resources: prefetched.resources, draftOrders: context.draftOrders, selections: context.selections, unreadable },
     deps.terminology,
+    deps.picture,
   );
   const hookContext: HookContext = { hook: service.hook, now };
   const recommendations = runRules(deps.rules, picture, hookContext);

@@ -1,4 +1,4 @@
-import type { Cancer, DraftOrder, HistologyFinding, HookContext, PatientPicture, Therapy } from '../../src/engine/picture.js';
+import type { Cancer, DraftOrder, HistologyFinding, HookContext, Missing, PatientPicture, Therapy } from '../../src/engine/picture.js';
 
 /** Small, valid defaults; each test overrides only what matters to it. */
 
@@ -13,6 +13,7 @@ export function lungCancer(overrides: Partial<Cancer> = {}): Cancer {
 export function smallCell(overrides: Partial<HistologyFinding> = {}): HistologyFinding {
   return {
     histologyClass: 'small-cell',
+    differentiation: 'poor',
     display: 'Metastatic small cell carcinoma to liver',
     specimenSite: 'liver',
     mixed: false,
@@ -49,8 +50,39 @@ export function draft(drug: string, overrides: Partial<DraftOrder> = {}): DraftO
   };
 }
 
+/** "Not recorded": the default for every optional fact, so a test states only the facts it is about. */
+export const NONE: Missing = { missing: true, reason: 'not recorded' };
+
 export function picture(overrides: Partial<PatientPicture> = {}): PatientPicture {
-  return { patientRef: 'Patient/p1', cancers: [], histology: [], therapies: [], draftOrders: [], unreadable: [], ...overrides };
+  return {
+    patientRef: 'Patient/p1',
+    age: NONE,
+    sex: NONE,
+    cancers: [],
+    histology: [],
+    ki67: NONE,
+    mitoticCount: NONE,
+    nen: { nenClass: 'not-neuroendocrine', gradingSystem: 'none', basis: 'no neuroendocrine histology', mixed: false, sources: [] },
+    metastases: [],
+    castrationResistant: NONE,
+    psa: [],
+    testosterone: NONE,
+    renal: { creatinine: NONE, egfr: NONE, crcl: NONE, gfrForDosing: NONE },
+    weight: NONE,
+    height: NONE,
+    bsa: NONE,
+    labs: { anc: NONE, platelets: NONE, hemoglobin: NONE, wbc: NONE, ast: NONE, alt: NONE, bilirubin: NONE, alp: NONE },
+    markers: { chromograninA: NONE, nse: NONE },
+    ecog: NONE,
+    neuropathy: NONE,
+    diseaseStatus: NONE,
+    therapies: [],
+    draftOrders: [],
+    procedures: [],
+    biomarkers: { brafV600E: NONE, msiHighOrDmmr: NONE, tmb: NONE, hrr: NONE },
+    unreadable: [],
+    ...overrides,
+  };
 }
 
 /** The seed 000 picture: prostate cancer, small cell in a liver biopsy, leuprolide and axitinib current. */

@@ -17,6 +17,16 @@ const observationDate = fhirPath<string>('effective.ofType(dateTime) | effective
 const reportDate = fhirPath<string>('effective.ofType(dateTime) | effective.ofType(Period).start | issued');
 const reportTextAttachments = fhirPath<Attachment>("presentedForm.where(contentType.startsWith('text/plain') and data.exists())");
 
+/**
+ * rules.md §2: small cell, large cell NEC and NEC NOS are poorly differentiated ("neuroendocrine carcinoma" means
+ * poorly differentiated unless the text says well differentiated); a NET is well differentiated.
+ */
+function differentiationOf(histologyClass: HistologyClass): HistologyFinding['differentiation'] {
+  if (histologyClass === 'small-cell' || histologyClass === 'large-cell-nec' || histologyClass === 'nec-poorly-differentiated') return 'poor';
+  if (histologyClass === 'net-well-differentiated') return 'well';
+  return 'unknown';
+}
+
 /** Combined small cell carcinoma (8045/3) is small cell with a non-small-cell component: `mixed` (rules.md §2). */
 const COMBINED_SMALL_CELL = codingKey('http://terminology.hl7.org/CodeSystem/icd-o-3', '8045/3');
 
@@ -67,13 +77,13 @@ function fromCondition(condition: Condition, terminology: Terminology): Histolog
   const out: HistologyFinding[] = [];
   const source = { sources: [`Condition/${condition.id}`], date: conditionDate(condition) };
   const coded = codedHistology(conditionCodings(condition), terminology);
-  if (coded) out.push({ ...source, histologyClass: coded.histologyClass, display: displayOf(condition.code), specimenSite: coded.site, mixed: coded.mixed, via: 'code' });
+  if (coded) out.push({ ...source, histologyClass: coded.histologyClass, differentiation: differentiationOf(coded.histologyClass), display: displayOf(condition.code), specimenSite: coded.site, mixed: coded.mixed, via: 'code' });
   for (const morphology of mcodeHistology(condition)) {
     const m = codedHistology(morphology.coding ?? [], terminology);
     if (!m) continue;
     // The morphology extension describes this Condition's own tumour, so its site is the Condition's.
     const site = siteOfConcepts(conditionCodings(condition).flatMap((c) => terminology.conceptsForCoding(c)));
-    out.push({ ...source, histologyClass: m.histologyClass, display: displayOf(morphology), specimenSite: site, mixed: m.mixed, via: 'code' });
+    out.push({ ...source, histologyClass: m.histologyClass, differentiation: differentiationOf(m.histologyClass), display: displayOf(morphology), specimenSite: site, mixed: m.mixed, via: 'code' });
   }
   return out;
 }
@@ -85,11 +95,11 @@ function fromObservation(obs: Observation, terminology: Terminology): HistologyF
   const site = obs.bodySite ? specimenSiteFromText(displayOf(obs.bodySite)) : undefined;
   for (const value of observationValueConcept(obs)) {
     const coded = codedHistology(value.coding ?? [], terminology);
-    if (coded) out.push({ ...source, histologyClass: coded.histologyClass, display: displayOf(value), specimenSite: site ?? coded.site, mixed: coded.mixed, via: 'code' });
+    if (coded) out.push({ ...source, histologyClass: coded.histologyClass, differentiation: differentiationOf(coded.histologyClass), display: displayOf(value), specimenSite: site ?? coded.site, mixed: coded.mixed, via: 'code' });
   }
   for (const text of observationValueString(obs)) {
     for (const f of readHistologyText(text)) {
-      out.push({ ...source, histologyClass: f.histologyClass, display: f.sentence, specimenSite: site, mixed: f.mixed, via: 'text' });
+      out.push({ ...source, histologyClass: f.histologyClass, differentiation: differentiationOf(f.histologyClass), display: f.sentence, specimenSite: site, mixed: f.mixed, via: 'text' });
     }
   }
   return out;
@@ -108,13 +118,13 @@ function fromReport(report: DiagnosticReport, terminology: Terminology): Histolo
     const coded = codedHistology(cc.coding ?? [], terminology);
     if (!coded || seen.has(coded.histologyClass)) continue;
     seen.add(coded.histologyClass);
-    out.push({ ...source, histologyClass: coded.histologyClass, display: displayOf(cc), specimenSite: coded.site ?? site, mixed: coded.mixed, via: 'code' });
+    out.push({ ...source, histologyClass: coded.histologyClass, differentiation: differentiationOf(coded.histologyClass), display: displayOf(cc), specimenSite: coded.site ?? site, mixed: coded.mixed, via: 'code' });
   }
   for (const text of texts) {
     for (const f of readHistologyText(text)) {
       if (seen.has(f.histologyClass)) continue;
       seen.add(f.histologyClass);
-      out.push({ ...source, histologyClass: f.histologyClass, display: f.sentence, specimenSite: site, mixed: f.mixed, via: 'text' });
+      out.push({ ...source, histologyClass: f.histologyClass, differentiation: differentiationOf(f.histologyClass), display: f.sentence, specimenSite: site, mixed: f.mixed, via: 'text' });
     }
   }
   return out;

@@ -7,13 +7,15 @@ import { ResourceSet } from '../../../src/fhir/resources.js';
 import { loadTerminology } from '../../../src/fhir/terminology.js';
 
 const terminology = loadTerminology();
+const NOW = new Date('2026-11-23T09:00:00Z');
+const OPTIONS = { depotGraceDays: 14, adjustedWeightAbovePercentIdeal: 120 };
 const fixtures = new URL('../../../fixtures/patients/', import.meta.url);
 const external = new URL('../../../../shared/external-fhir/', import.meta.url);
 
 function pictureOf(...values: (Resource | Bundle)[]) {
   const resources = new ResourceSet();
   for (const value of values) resources.add(value);
-  return buildPicture({ patientId: 'p', hook: 'patient-view', resources, unreadable: [] }, terminology);
+  return buildPicture({ patientId: 'p', hook: 'patient-view', now: NOW, resources, unreadable: [] }, terminology, OPTIONS);
 }
 
 function readJson(url: URL): Resource {
