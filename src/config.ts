@@ -39,7 +39,7 @@ const envSchema = z.object({
   CDS_JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   CORS_ORIGINS: csv.default(['*']),
   FHIR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
-  FHIR_PAGE_CAP: z.coerce.number().int().min(1).max(100).default(10),
+  FHIR_PAGE_CAP: z.coerce.number().int().min(1).max(100).default(20),
   DEPOT_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(14),
   CRCL_ADJUSTED_WEIGHT_ABOVE_IBW_PERCENT: z.coerce.number().int().min(100).max(1000).default(120),
   FHIR_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8080),

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
       port: 3000,
       host: '0.0.0.0',
       auth: { required: true, publicBaseUrls: ['http://localhost:3000', 'http://127.0.0.1:3000'], clockSkewSeconds: 60 },
-      fhir: { timeoutMs: 4000, pageCap: 10 },
+      fhir: { timeoutMs: 4000, pageCap: 20 },
     });
   });
 

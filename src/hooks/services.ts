@@ -10,15 +10,22 @@ export interface ServiceDefinition {
 }
 
 /**
- * What every service reads about the patient. Plain FHIR search syntax within the CDS Hooks "recommended subset"
- * (reference param, `_count`, `_sort`), no repeated parameters (the Sandbox merges them into one OR list).
+ * What every service reads about the patient: one query per resource type, run in parallel when the EHR does not
+ * prefetch them. Plain FHIR search syntax within the CDS Hooks "recommended subset" (reference param, `_count`,
+ * `_sort`), no repeated parameters (the Sandbox merges them into one OR list), no status filters (past therapy and
+ * resolved conditions are facts too; entered-in-error is dropped on reading). Pages beyond the first are followed
+ * up to FHIR_PAGE_CAP.
  */
 const PATIENT_DATA: readonly PrefetchTemplate[] = [
   { key: 'patient', template: 'Patient/{{context.patientId}}', describes: 'patient demographics' },
-  { key: 'conditions', template: 'Condition?patient={{context.patientId}}&_count=100', describes: 'conditions (diagnoses)' },
-  { key: 'medications', template: 'MedicationRequest?patient={{context.patientId}}&_count=100', describes: 'medication orders' },
-  { key: 'reports', template: 'DiagnosticReport?patient={{context.patientId}}&_count=100', describes: 'diagnostic and pathology reports' },
-  { key: 'observations', template: 'Observation?patient={{context.patientId}}&_sort=-date&_count=200', describes: 'observations (labs, pathology findings)' },
+  { key: 'conditions', template: 'Condition?patient={{context.patientId}}&_count=200', describes: 'conditions (diagnoses, metastases)' },
+  { key: 'medications', template: 'MedicationRequest?patient={{context.patientId}}&_count=200', describes: 'medication orders' },
+  { key: 'medicationStatements', template: 'MedicationStatement?patient={{context.patientId}}&_count=200', describes: 'medication statements' },
+  { key: 'medicationAdministrations', template: 'MedicationAdministration?patient={{context.patientId}}&_count=200', describes: 'medication administrations (depot injections, chemotherapy)' },
+  { key: 'reports', template: 'DiagnosticReport?patient={{context.patientId}}&_count=200', describes: 'diagnostic and pathology reports' },
+  { key: 'observations', template: 'Observation?patient={{context.patientId}}&_sort=-date&_count=200', describes: 'observations (labs, vital signs, pathology findings)' },
+  { key: 'serviceRequests', template: 'ServiceRequest?patient={{context.patientId}}&_count=200', describes: 'orders for procedures and tests' },
+  { key: 'procedures', template: 'Procedure?patient={{context.patientId}}&_count=200', describes: 'procedures' },
 ];
 
 export const services: readonly ServiceDefinition[] = [
@@ -56,7 +63,7 @@ export function discoveryDocument() {
       id: s.id,
       prefetch: Object.fromEntries(s.prefetch.map((p) => [p.key, p.template])),
       usageRequirements:
-        'Send the prefetch, or fhirServer with fhirAuthorization (read access to Patient, Condition, MedicationRequest, Medication, DiagnosticReport, Observation).',
+        'Send the prefetch, or fhirServer with fhirAuthorization (read access to Patient, Condition, MedicationRequest, MedicationStatement, MedicationAdministration, Medication, DiagnosticReport, Observation, ServiceRequest, Procedure).',
     })),
   };
 }

@@ -21,8 +21,9 @@ export const DEFAULT_ACCESS_TOKEN = 'test-fhir-access-token';
 export const DRAFT_LEUPROLIDE_ID = 'draft-leuprolide-1';
 
 /** The prefetch keys the services declare (all three share them). */
-export const PREFETCH_KEYS = ['patient', 'conditions', 'medications', 'reports', 'observations'] as const;
-export type PrefetchKey = (typeof PREFETCH_KEYS)[number];
+/** The prefetch keys the services declare in discovery (all three declare the same). */
+export const PREFETCH_KEYS: readonly string[] = (services[0]?.prefetch ?? []).map((p) => p.key);
+export type PrefetchKey = string;
 
 export interface HookRequestOptions {
   /** The EHR's FHIR base; with it, `fhirAuthorization` is sent too (unless `accessToken: null`). */

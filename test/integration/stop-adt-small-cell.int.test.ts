@@ -131,7 +131,7 @@ describe('seed-000 gets exactly one stop-adt-small-cell card naming leuprolide',
   }
   const expectedFetched: Record<Mode, string[]> = {
     'no prefetch': [...PREFETCH_KEYS],
-    'partial prefetch': ['medications', 'reports', 'observations'],
+    'partial prefetch': PREFETCH_KEYS.filter((k) => k !== 'patient' && k !== 'conditions'),
     'full prefetch, no fhirServer': [],
   };
 
@@ -179,7 +179,7 @@ describe('prefetch values the EHR sends (CDS Hooks 2.0 §5 decision table)', () 
     const body = patientViewRequest(SEED_000, { fhirServer: fhir.url, prefetch: { conditions: null } });
     const { response, log } = await callHook('patient-view', body);
     expect(log.fetchedKeys).not.toContain('conditions');
-    expect([...log.fetchedKeys].sort()).toEqual(['medications', 'observations', 'patient', 'reports']);
+    expect([...log.fetchedKeys].sort()).toEqual(PREFETCH_KEYS.filter((k) => k !== 'conditions').sort());
     expect(cardsWithTopic(response, STOP_ADT)).toEqual([]);
   });
 
