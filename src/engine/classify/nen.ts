@@ -34,6 +34,17 @@ function sourcesOf(...facts: { sources: string[] }[]): string[] {
   return [...new Set(facts.flatMap((f) => f.sources))];
 }
 
+/**
+ * WHO 2019 counts mitoses per 2 mm². A count per mm² is doubled; one per 10 high-power fields (the older unit) is
+ * taken as per 2 mm², its usual equivalent; a count whose unit is not stated does not grade.
+ */
+function per2mm2(count: LabFact): LabFact | undefined {
+  if (count.unit === 'per 2 mm²') return count;
+  if (count.unit === 'per 10 HPF') return count;
+  if (count.unit === 'per mm²') return { ...count, value: count.value * 2, unit: 'per 2 mm²' };
+  return undefined;
+}
+
 /** Lung NENs grade by mitoses per 2 mm² (typical carcinoid < 2, atypical 2–10; > 10 is a carcinoma's count). */
 function isLung(finding: HistologyFinding, cancers: readonly Cancer[]): boolean {
   return finding.specimenSite === 'lung' || (finding.specimenSite === undefined && cancers.some((c) => c.primarySite === 'lung'));
@@ -52,7 +63,7 @@ export function classifyNen(input: NenInput): NenClassification {
   const findings = input.histology.filter((h) => !isMerkel(h, input.cancers));
   const mixed = findings.some((h) => h.mixed || h.histologyClass === 'minen');
   const ki67 = isKnown(input.ki67) ? input.ki67 : undefined;
-  const mitoses = isKnown(input.mitoticCount) ? input.mitoticCount : undefined;
+  const mitoses = isKnown(input.mitoticCount) ? per2mm2(input.mitoticCount) : undefined;
 
   const nec = findings.find((h) => NEC_HISTOLOGY.has(h.histologyClass));
   if (nec) {

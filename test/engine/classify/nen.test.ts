@@ -44,11 +44,11 @@ describe('classifyNen (rules.md §2)', () => {
   });
 
   it('the higher grade wins: Ki-67 2 % (G1) but 5 mitoses (G2) → NET-G2', () => {
-    expect(classifyNen({ ...base, histology: [finding('net-well-differentiated')], ki67: lab(2), mitoticCount: lab(5, '/2 mm2') }).nenClass).toBe('NET-G2');
+    expect(classifyNen({ ...base, histology: [finding('net-well-differentiated')], ki67: lab(2), mitoticCount: lab(5, 'per 2 mm²') }).nenClass).toBe('NET-G2');
   });
 
   it('mitoses alone: 21 per 2 mm² → NET-G3', () => {
-    expect(classifyNen({ ...base, histology: [finding('net-well-differentiated')], mitoticCount: lab(21, '/2 mm2') }).nenClass).toBe('NET-G3');
+    expect(classifyNen({ ...base, histology: [finding('net-well-differentiated')], mitoticCount: lab(21, 'per 2 mm²') }).nenClass).toBe('NET-G3');
   });
 
   it('well-differentiated NET with no Ki-67 and no mitoses → NEN-ungraded', () => {
@@ -58,7 +58,7 @@ describe('classifyNen (rules.md §2)', () => {
   it.each([
     [1.9, 'NET-G1'], [2, 'NET-G2'], [10, 'NET-G2'], [11, 'high-grade-NEN-unclear'],
   ])('lung NET graded by mitoses only: %s per 2 mm² → %s', (mitoses, nenClass) => {
-    const result = classifyNen({ ...base, cancers: [lungCancer()], histology: [finding('net-well-differentiated', { specimenSite: 'lung' })], ki67: lab(30), mitoticCount: lab(mitoses, '/2 mm2') });
+    const result = classifyNen({ ...base, cancers: [lungCancer()], histology: [finding('net-well-differentiated', { specimenSite: 'lung' })], ki67: lab(30), mitoticCount: lab(mitoses, 'per 2 mm²') });
     expect(result).toMatchObject({ nenClass, gradingSystem: 'who-lung' });
   });
 
@@ -96,6 +96,15 @@ describe('classifyNen (rules.md §2)', () => {
     const merkel = { primarySite: 'merkel' as const, display: 'Merkel cell carcinoma', sources: ['Condition/mcc'] };
     const result = classifyNen({ ...base, cancers: [merkel], histology: [finding('small-cell', { sources: ['Condition/mcc'] })] });
     expect(result.nenClass).toBe('not-neuroendocrine');
+  });
+
+  it.each([
+    ['per 2 mm²', 5, 'NET-G2'],
+    ['per 10 HPF', 5, 'NET-G2'],
+    ['per mm²', 11, 'NET-G3'],
+    ['unit not stated', 50, 'NEN-ungraded'],
+  ])('mitoses %s (%s) → %s', (unit, value, nenClass) => {
+    expect(classifyNen({ ...base, histology: [finding('net-well-differentiated')], mitoticCount: lab(value, unit) }).nenClass).toBe(nenClass);
   });
 
   it('cites the finding and the Ki-67 it used', () => {
