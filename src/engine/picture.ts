@@ -134,7 +134,10 @@ export interface Therapy extends Provenance {
   /** The resource that shows the therapy; a stop suggestion acts on it. */
   ref: string;
   kind: 'request' | 'statement' | 'administration';
-  /** Depot given by administration: current until `nextDoseDue` + grace; the action is "do not give the next dose". */
+  /**
+   * Depot given by administration: the next dose is due at the labelled interval; it counts as current until the
+   * upper end of the product's range plus the grace days. The action is "do not give the next dose".
+   */
   depot?: { intervalDays: number; lastGiven: string; nextDoseDue: string };
   /** Last date the therapy is known to have been given or active (end of period, last administration). */
   lastDate?: string;

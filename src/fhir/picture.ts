@@ -1,9 +1,18 @@
 import type { Bundle } from 'fhir/r4.js';
 import type { PictureOptions } from '../config.js';
-import type { HookName, Missing, PatientPicture } from '../engine/picture.js';
+import { classifyCastration } from '../engine/classify/castration.js';
+import { classifyNen } from '../engine/classify/nen.js';
+import { isKnown, type HookName, type PatientPicture } from '../engine/picture.js';
+import { extractBiomarkers } from './extract/biomarkers.js';
+import { deriveBodyAndRenal } from './extract/body-and-renal.js';
 import { extractCancers } from './extract/cancers.js';
 import { extractDraftOrders } from './extract/drafts.js';
 import { extractHistology } from './extract/histology.js';
+import { extractMetastases } from './extract/metastases.js';
+import { extractObservationFacts } from './extract/observations.js';
+import { extractDemographics } from './extract/patient.js';
+import { extractProcedures } from './extract/procedures.js';
+import { extractCodedCastrationStatus, extractNeuropathy, extractOrchiectomy } from './extract/status-conditions.js';
 import { extractTherapies } from './extract/therapy.js';
 import type { ResourceSet } from './resources.js';
 import type { Terminology } from './terminology.js';
@@ -20,8 +29,6 @@ export interface PictureInput {
   unreadable: string[];
 }
 
-const TODO: Missing = { missing: true, reason: 'not extracted yet' };
-
 /**
  * Turns the call's FHIR data into the typed, immutable patient picture the engine reasons over.
  * @param input - resources, hook context and what could not be read
@@ -29,35 +36,50 @@ const TODO: Missing = { missing: true, reason: 'not extracted yet' };
  * @param options - depot grace, weight basis for Cockcroft–Gault
  */
 export function buildPicture(input: PictureInput, terminology: Terminology, options: PictureOptions): PatientPicture {
-  const { resources } = input;
+  const { resources, now } = input;
   const unreadable = [...input.unreadable];
-  void options;
+  const { age, sex } = extractDemographics(resources, input.patientId, now);
+  const cancers = extractCancers(resources, terminology, unreadable);
+  const histology = extractHistology(resources, terminology, unreadable);
+  const observations = extractObservationFacts(resources, terminology, unreadable);
+  const therapies = extractTherapies(resources, terminology, unreadable, { now, depotGraceDays: options.depotGraceDays });
+  const { bsa, renal } = deriveBodyAndRenal({ age, sex, weight: observations.weight, height: observations.height, creatinine: observations.creatinine, egfr: observations.egfr }, options);
+  const progressing = observations.diseaseStatus;
+  const castrationResistant = classifyCastration({
+    codedStatus: extractCodedCastrationStatus(resources, terminology, unreadable),
+    psa: observations.psa,
+    testosterone: observations.testosterone,
+    adt: therapies.filter((t) => t.classes.includes('ADT')),
+    orchiectomy: extractOrchiectomy(resources, unreadable),
+    progression: isKnown(progressing) && progressing.value === 'progressing' ? progressing : undefined,
+  });
+
   const picture: PatientPicture = {
     patientRef: `Patient/${input.patientId}`,
-    age: TODO,
-    sex: TODO,
-    cancers: extractCancers(resources, terminology, unreadable),
-    histology: extractHistology(resources, terminology, unreadable),
-    ki67: TODO,
-    mitoticCount: TODO,
-    nen: { nenClass: 'not-neuroendocrine', gradingSystem: 'none', basis: 'not classified yet', mixed: false, sources: [] },
-    metastases: [],
-    castrationResistant: TODO,
-    psa: [],
-    testosterone: TODO,
-    renal: { creatinine: TODO, egfr: TODO, crcl: TODO, gfrForDosing: TODO },
-    weight: TODO,
-    height: TODO,
-    bsa: TODO,
-    labs: { anc: TODO, platelets: TODO, hemoglobin: TODO, wbc: TODO, ast: TODO, alt: TODO, bilirubin: TODO, alp: TODO },
-    markers: { chromograninA: TODO, nse: TODO },
-    ecog: TODO,
-    neuropathy: TODO,
-    diseaseStatus: TODO,
-    therapies: extractTherapies(resources, terminology, unreadable),
+    age,
+    sex,
+    cancers,
+    histology,
+    ki67: observations.ki67,
+    mitoticCount: observations.mitoticCount,
+    nen: classifyNen({ histology, cancers, ki67: observations.ki67, mitoticCount: observations.mitoticCount }),
+    metastases: extractMetastases(resources, terminology, unreadable),
+    castrationResistant,
+    psa: observations.psa,
+    testosterone: observations.testosterone,
+    renal,
+    weight: observations.weight,
+    height: observations.height,
+    bsa,
+    labs: observations.labs,
+    markers: observations.markers,
+    ecog: observations.ecog,
+    neuropathy: extractNeuropathy(resources, terminology, unreadable),
+    diseaseStatus: observations.diseaseStatus,
+    therapies,
     draftOrders: extractDraftOrders(input.draftOrders, input.selections, input.hook, resources, terminology, unreadable),
-    procedures: [],
-    biomarkers: { brafV600E: TODO, msiHighOrDmmr: TODO, tmb: TODO, hrr: TODO },
+    procedures: extractProcedures(resources, terminology, unreadable),
+    biomarkers: extractBiomarkers(resources, terminology, unreadable),
     unreadable: [],
   };
   picture.unreadable = [...new Set(unreadable)];

@@ -7,6 +7,8 @@ import { projectPath } from '../paths.js';
  * Which codes mean which concept ("leuprolide", "small cell carcinoma", "prostate cancer"): loaded once from
  * `clinical/terminology.json` (a copy of `../shared/clinical/terminology.json`), checked at start-up. Codes whose
  * `verifiedFrom` is null are unverified and never matched by code; those drugs are matched by name in text.
+ * Drug codes at product level (clinical/branded drugs, packs, brand names) also come from the generated
+ * `clinical/rxnorm-products.json` (see `scripts/generate-rxnorm-products.ts` and `clinical/sources/README.md`).
  */
 
 const drugClasses = [
@@ -61,6 +63,30 @@ const conceptSchema = z.object({
 
 export const terminologyFileSchema = z.record(z.string(), conceptSchema);
 
+export const RXNORM_SYSTEM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+
+/** RxNorm term-type families a product code can have (read from its display by the generator). */
+export const productLevels = ['ingredient', 'clinical-drug', 'branded-drug', 'brand-name', 'generic-pack', 'branded-pack'] as const;
+
+const productSchema = z.strictObject({
+  display: z.string().min(1),
+  /** Drug concept ids of clinical/terminology.json. */
+  ingredients: z.array(z.string().min(1)).min(1),
+  level: z.enum(productLevels),
+  /** Ids of the source files (clinical/sources) the code was read from. */
+  sources: z.array(z.string().min(1)).min(1),
+});
+
+/** `clinical/rxnorm-products.json`: RxNorm codes at any level → the drug concepts they contain. */
+export const productMappingFileSchema = z.strictObject({
+  generatedBy: z.string().min(1),
+  system: z.literal(RXNORM_SYSTEM),
+  sources: z.array(z.strictObject({ id: z.string().min(1), file: z.string().min(1), origin: z.string().min(1), title: z.string().min(1) })),
+  products: z.record(z.string().regex(/^\d+$/, 'an RxNorm code is digits only'), productSchema),
+});
+
+export type ProductMappingFile = z.infer<typeof productMappingFileSchema>;
+
 export type Concept = z.infer<typeof conceptSchema> & { id: string };
 
 /** Systems whose codes arrive under more than one URI in real data. */
@@ -95,13 +121,15 @@ export interface Coding {
 
 export interface Terminology {
   concept(id: string): Concept;
-  /** Concepts that list this coding (verified codes only). */
+  /** Concepts that list this coding (verified codes only), or that an RxNorm product of the mapping contains. */
   conceptsForCoding(coding: Coding): Concept[];
   /** Drug concepts named in free text ("Lupron Depot 22.5 mg" → leuprolide), in order of appearance. */
   drugsInText(text: string): Concept[];
   /** Every concept of a kind. */
   byKind(kind: Concept['kind']): Concept[];
   readonly unverifiedCodeCount: number;
+  /** RxNorm codes known from `clinical/rxnorm-products.json` (0 when no mapping was given). */
+  readonly productCodeCount: number;
 }
 
 /** Names a drug goes by in text: the generic name and the brands in its label's parentheses. */
@@ -125,12 +153,41 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+function addProducts(products: unknown, concepts: Map<string, Concept>, byCoding: Map<string, Concept[]>): number {
+  const parsed = productMappingFileSchema.safeParse(products);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 10);
+    throw new Error(`clinical/rxnorm-products.json is not valid:\n  ${issues.join('\n  ')}`);
+  }
+  const sourceIds = new Set(parsed.data.sources.map((s) => s.id));
+  const problems: string[] = [];
+  for (const [code, product] of Object.entries(parsed.data.products)) {
+    for (const id of product.ingredients) {
+      const concept = concepts.get(id);
+      if (!concept || concept.kind !== 'drug') problems.push(`products.${code}.ingredients: "${id}" is not a drug concept of clinical/terminology.json`);
+    }
+    for (const source of product.sources) {
+      if (!sourceIds.has(source)) problems.push(`products.${code}.sources: "${source}" is not one of the listed sources`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`clinical/rxnorm-products.json is not valid:\n  ${problems.slice(0, 10).join('\n  ')}`);
+  for (const [code, product] of Object.entries(parsed.data.products)) {
+    const key = codingKey(RXNORM_SYSTEM, code);
+    if (!key) continue;
+    const known = byCoding.get(key) ?? [];
+    const added = product.ingredients.map((id) => concepts.get(id)).filter((c): c is Concept => c !== undefined && !known.includes(c));
+    if (added.length > 0) byCoding.set(key, [...known, ...added]);
+  }
+  return Object.keys(parsed.data.products).length;
+}
+
 /**
  * Builds the terminology index from parsed JSON.
  * @param raw - the content of terminology.json
- * @throws Error naming the concept and field when the file does not have the expected shape
+ * @param products - the content of rxnorm-products.json (RxNorm product code → drug concepts); optional
+ * @throws Error naming the concept and field (or the product code) when a file does not have the expected shape
  */
-export function buildTerminology(raw: unknown): Terminology {
+export function buildTerminology(raw: unknown, products?: unknown): Terminology {
   const parsed = terminologyFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 10);
@@ -152,6 +209,7 @@ export function buildTerminology(raw: unknown): Terminology {
       byCoding.set(key, [...(byCoding.get(key) ?? []), concept]);
     }
   }
+  const productCodeCount = products === undefined ? 0 : addProducts(products, concepts, byCoding);
   const drugPatterns = [...concepts.values()]
     .filter((c) => c.kind === 'drug')
     .flatMap((c) => drugNames(c).map((name) => ({ concept: c, name })))
@@ -180,10 +238,14 @@ export function buildTerminology(raw: unknown): Terminology {
       return [...concepts.values()].filter((c) => c.kind === kind);
     },
     unverifiedCodeCount: unverified,
+    productCodeCount,
   };
 }
 
-/** Loads and checks `clinical/terminology.json`. */
+/** Loads and checks `clinical/terminology.json` and the generated `clinical/rxnorm-products.json`. */
 export function loadTerminology(): Terminology {
-  return buildTerminology(JSON.parse(readFileSync(projectPath('clinical/terminology.json'), 'utf8')));
+  return buildTerminology(
+    JSON.parse(readFileSync(projectPath('clinical/terminology.json'), 'utf8')),
+    JSON.parse(readFileSync(projectPath('clinical/rxnorm-products.json'), 'utf8')),
+  );
 }

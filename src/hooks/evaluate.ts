@@ -1,4 +1,4 @@
-import type { Bundle, MedicationRequest } from 'fhir/r4.js';
+import type { Bundle, MedicationAdministration, MedicationRequest, MedicationStatement } from 'fhir/r4.js';
 import type { PictureOptions } from '../config.js';
 import type { HookContext } from '../engine/picture.js';
 import type { Rule } from '../engine/recommendation.js';
@@ -31,10 +31,12 @@ export interface HookResult {
   stats: { fetchedKeys: string[]; unreadable: number; recommendations: string[] };
 }
 
-/** Reads separate Medication resources the requests point to, so a drug ordered by reference is still recognised. */
+/** Reads, in parallel, the separate Medication resources that orders, statements and administrations point to. */
 async function resolveMedications(set: ResourceSet, drafts: Bundle | undefined, client: FhirClient | undefined, unreadable: string[]) {
   const requests = [
     ...set.ofType<MedicationRequest>('MedicationRequest'),
+    ...set.ofType<MedicationStatement>('MedicationStatement'),
+    ...set.ofType<MedicationAdministration>('MedicationAdministration'),
     ...(drafts?.entry ?? []).map((e) => e.resource).filter((r): r is MedicationRequest => r?.resourceType === 'MedicationRequest'),
   ];
   const refs = unresolvedMedicationRefs(requests, set);

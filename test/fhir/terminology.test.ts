@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildTerminology, codingKey, loadTerminology } from '../../src/fhir/terminology.js';
 
@@ -6,7 +7,8 @@ const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 
 describe('terminology', () => {
   it('loads the verified codes and counts the unverified ones', () => {
-    expect(terminology.unverifiedCodeCount).toBe(13);
+    // 13 before the 2nd verification pass; 6 verified since (see clinical/terminology.json verifiedFrom).
+    expect(terminology.unverifiedCodeCount).toBe(7);
     expect(terminology.concept('leuprolide').classes).toEqual(['ADT']);
   });
 
@@ -47,5 +49,55 @@ describe('terminology', () => {
   it('rejects a malformed file with a message naming the concept and field', () => {
     expect(() => buildTerminology({ leuprolide: { label: 'x', kind: 'drug', codes: [{ system: RXNORM }] } })).toThrow(/leuprolide\.codes\.0\.code/);
     expect(() => buildTerminology({ x: { label: 'x', kind: 'drug', codes: [], classes: ['NOT-A-CLASS'] } })).toThrow(/x\.classes\.0/);
+  });
+
+  describe('the generated RxNorm product mapping (clinical/rxnorm-products.json)', () => {
+    const raw: unknown = JSON.parse(readFileSync(new URL('../../clinical/terminology.json', import.meta.url), 'utf8'));
+    const products = JSON.parse(readFileSync(new URL('../../clinical/rxnorm-products.json', import.meta.url), 'utf8')) as {
+      products: Record<string, { ingredients: string[] }>;
+    };
+
+    it('is loaded at start-up', () => {
+      expect(terminology.productCodeCount).toBe(Object.keys(products.products).length);
+      expect(terminology.productCodeCount).toBeGreaterThan(100);
+    });
+
+    it.each([
+      ['152200', 'carboplatin', 'brand name Paraplatin'],
+      ['1182364', 'carboplatin', 'Paraplatin Injectable Product'],
+      ['274342', 'etoposide', 'brand name Etopophos'],
+      ['1187878', 'etoposide', 'Vepesid Oral Product'],
+      ['616274', 'sunitinib', 'brand name Sutent'],
+    ])('maps RxNorm %s to %s (%s), a code terminology.json does not list', (code, drug) => {
+      expect(buildTerminology(raw).conceptsForCoding({ system: RXNORM, code })).toEqual([]);
+      expect(terminology.conceptsForCoding({ system: RXNORM, code }).map((c) => c.id)).toEqual([drug]);
+    });
+
+    it('every product maps to drug concepts only', () => {
+      for (const [code, product] of Object.entries(products.products)) {
+        const ids = terminology.conceptsForCoding({ system: RXNORM, code }).map((c) => c.id);
+        expect(ids, code).toEqual(expect.arrayContaining(product.ingredients));
+        for (const id of product.ingredients) expect(terminology.concept(id).kind, code).toBe('drug');
+      }
+    });
+
+    it('a malformed mapping stops start-up naming the entry', () => {
+      const base = { generatedBy: 'x', system: RXNORM, sources: [{ id: 's', file: 'f', origin: 'o', title: 't' }] };
+      expect(() => buildTerminology(raw, { ...base, products: { '752899': { display: 'x', ingredients: ['not-a-drug'], level: 'clinical-drug', sources: ['s'] } } })).toThrow(
+        /products\.752899\.ingredients: "not-a-drug" is not a drug concept/,
+      );
+      expect(() => buildTerminology(raw, { ...base, products: { '752899': { display: 'x', ingredients: ['psa'], level: 'clinical-drug', sources: ['s'] } } })).toThrow(
+        /products\.752899\.ingredients: "psa"/,
+      );
+      expect(() => buildTerminology(raw, { ...base, products: { '7528x9': { display: 'x', ingredients: ['leuprolide'], level: 'clinical-drug', sources: ['s'] } } })).toThrow(
+        /products\.7528x9/,
+      );
+      expect(() => buildTerminology(raw, { ...base, products: { '752899': { display: 'x', ingredients: ['leuprolide'], level: 'tablet', sources: ['s'] } } })).toThrow(
+        /products\.752899\.level/,
+      );
+      expect(() => buildTerminology(raw, { ...base, products: { '752899': { display: 'x', ingredients: ['leuprolide'], level: 'clinical-drug', sources: ['nope'] } } })).toThrow(
+        /products\.752899\.sources: "nope"/,
+      );
+    });
   });
 });
