@@ -8,6 +8,7 @@ import { deriveBodyAndRenal } from './extract/body-and-renal.js';
 import { extractCancers } from './extract/cancers.js';
 import { extractDraftOrders } from './extract/drafts.js';
 import { extractHistology } from './extract/histology.js';
+import { ki67FromReports, newestKi67 } from './extract/ki67-text.js';
 import { extractMetastases } from './extract/metastases.js';
 import { extractObservationFacts } from './extract/observations.js';
 import { extractDemographics } from './extract/patient.js';
@@ -42,6 +43,7 @@ export function buildPicture(input: PictureInput, terminology: Terminology, opti
   const cancers = extractCancers(resources, terminology, unreadable);
   const histology = extractHistology(resources, terminology, unreadable);
   const observations = extractObservationFacts(resources, terminology, unreadable);
+  const ki67 = newestKi67(observations.ki67, ki67FromReports(resources, unreadable));
   const therapies = extractTherapies(resources, terminology, unreadable, { now, depotGraceDays: options.depotGraceDays });
   const { bsa, renal } = deriveBodyAndRenal({ age, sex, weight: observations.weight, height: observations.height, creatinine: observations.creatinine, egfr: observations.egfr }, options);
   const progressing = observations.diseaseStatus;
@@ -60,9 +62,9 @@ export function buildPicture(input: PictureInput, terminology: Terminology, opti
     sex,
     cancers,
     histology,
-    ki67: observations.ki67,
+    ki67,
     mitoticCount: observations.mitoticCount,
-    nen: classifyNen({ histology, cancers, ki67: observations.ki67, mitoticCount: observations.mitoticCount }),
+    nen: classifyNen({ histology, cancers, ki67, mitoticCount: observations.mitoticCount }),
     metastases: extractMetastases(resources, terminology, unreadable),
     castrationResistant,
     psa: observations.psa,

@@ -25,9 +25,28 @@ const ICD10_PRIMARY: [RegExp, PrimarySite][] = [
   [/^C80/, 'unknown'],
 ];
 const MERKEL_MORPHOLOGY = codingKey('http://terminology.hl7.org/CodeSystem/icd-o-3', '8247/3');
+const PRIMARY_PROFILE = 'http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-primary-cancer-condition';
+const profiles = fhirPath<string>('meta.profile');
+
+/** Other primary malignancies (site `other`): ICD-10-CM C00–C96 except the secondary categories C77–C79 and C7B. */
+const ICD10_OTHER_MALIGNANT = /^C(?!7[789]|7B)\d/;
+/** A SNOMED disorder display that names a malignancy, and not one that is secondary, in situ, suspected or past. */
+const MALIGNANT_WORDS = /malignan|carcinoma|cancer|sarcoma|lymphoma|leuka?emia|melanoma|myeloma|blastoma/i;
+const NOT_A_PRIMARY = /secondary|metasta|in situ|benign|suspected|history of|screening|risk of|family history/i;
+
+/** The organ a malignant SNOMED display names ("Primary small cell malignant neoplasm of lung"). */
+const SITE_WORDS: [RegExp, PrimarySite][] = [
+  [/\bprostat/i, 'prostate'],
+  [/\b(?:lung|bronch)/i, 'lung'],
+  [/\bmerkel/i, 'merkel'],
+  [/\brect(?:um|al)\b/i, 'rectum'],
+  [/\b(?:colon|sigmoid)/i, 'colon'],
+  [/\bpancrea/i, 'pancreas'],
+];
 
 function primarySiteOf(condition: Condition, terminology: Terminology): PrimarySite | undefined {
   if (histologyCodings(condition).some((c) => codingKey(c.system, c.code) === MERKEL_MORPHOLOGY)) return 'merkel';
+  let malignant = profiles(condition).includes(PRIMARY_PROFILE);
   for (const coding of codings(condition)) {
     const site = terminology.conceptsForCoding(coding).find((c) => c.primarySite)?.primarySite;
     if (site) return site;
@@ -36,9 +55,15 @@ function primarySiteOf(condition: Condition, terminology: Terminology): PrimaryS
       const code = key.split('|')[1] ?? '';
       const hit = ICD10_PRIMARY.find(([re]) => re.test(code));
       if (hit) return hit[1];
+      if (ICD10_OTHER_MALIGNANT.test(code)) malignant = true;
+    }
+    if (key?.startsWith('http://snomed.info/sct|') && coding.display && MALIGNANT_WORDS.test(coding.display) && !NOT_A_PRIMARY.test(coding.display)) {
+      const named = SITE_WORDS.find(([re]) => re.test(coding.display ?? ''));
+      if (named) return named[1];
+      malignant = true;
     }
   }
-  return undefined;
+  return malignant ? 'other' : undefined;
 }
 
 /**

@@ -56,7 +56,11 @@ export function identifyDrug(resource: MedicationResource, set: ResourceSet, ter
   if (!cc) {
     const [ref] = medicationReference(resource);
     const medication = ref ? resolveMedication(resource, ref, set) : undefined;
-    concept = fromConcept(medication?.code, terminology) ?? (ref?.display ? terminology.drugsInText(ref.display)[0] : undefined);
+    concept =
+      fromConcept(medication?.code, terminology) ??
+      // Some EHRs code a Medication only through its ingredients (Cerner's contained Medications).
+      medication?.ingredient?.map((i) => fromConcept(i.itemCodeableConcept, terminology)).find((c) => c !== undefined) ??
+      (ref?.display ? terminology.drugsInText(ref.display)[0] : undefined);
     asRecorded = describe(medication?.code) ?? ref?.display;
   }
   if (!concept) return undefined;
