@@ -75,7 +75,7 @@ export async function buildApp(config: Config, deps: AppDeps = defaultDeps(confi
   await app.register(cdsHooksPlugin, {
     config,
     verifier,
-    evaluate: { rules: deps.rules, terminology, templates, fhir: config.fhir, picture: config.picture, now: deps.now, newId: deps.newId },
+    evaluate: { rules: deps.rules, terminology, templates, fhir: config.fhir, picture: config.picture, settings: config.rules, now: deps.now, newId: deps.newId },
   });
   return app;
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { DEFAULT_RULE_SETTINGS, type RuleSettings } from './engine/picture.js';
 
 /**
  * The only module that reads the environment. Everything else receives a typed `Config`.
  * A bad value stops start-up with a message naming the variable.
  */
 
-const jsonArray = (name: string) =>
+const jsonValue = (name: string) =>
   z.string().transform((text, ctx) => {
     try {
       return JSON.parse(text) as unknown;
@@ -23,6 +24,24 @@ export const trustedClientSchema = z.union([
 ]);
 export type TrustedClient = z.infer<typeof trustedClientSchema>;
 
+/** Overrides of the rule thresholds (rules.md: "keep it configurable"), as a JSON object; unknown keys are refused. */
+const positive = z.number().positive();
+const ruleSettingsSchema = z.strictObject({
+  elderlyAge: z.number().int().min(50).max(100),
+  inputMaxAgeDays: z.number().int().min(1).max(90),
+  lowPsaNgMl: positive,
+  recentPsaDays: z.number().int().min(1),
+  newMetastasisDays: z.number().int().min(1),
+  recentBiopsyDays: z.number().int().min(1),
+  regimenWindowDays: z.number().int().min(1).max(90),
+  carboplatinAuc: z.number().min(1).max(7),
+  cisplatinMgM2: z.number().min(20).max(100),
+  etoposideMgM2: z.number().min(50).max(150),
+  tmbHighPerMb: positive,
+  recentImagingWeeks: z.number().int().min(1),
+  platinumRechallengeMonths: z.number().int().min(1),
+}).partial();
+
 const csv = z
   .string()
   .transform((s) => s.split(',').map((part) => part.trim()).filter(Boolean));
@@ -33,7 +52,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
   CDS_AUTH: z.enum(['required', 'disabled']).default('required'),
-  CDS_TRUSTED_CLIENTS: jsonArray('CDS_TRUSTED_CLIENTS').pipe(z.array(trustedClientSchema)).default([]),
+  CDS_TRUSTED_CLIENTS: jsonValue('CDS_TRUSTED_CLIENTS').pipe(z.array(trustedClientSchema)).default([]),
   PUBLIC_BASE_URLS: csv.pipe(z.array(z.url())).optional(),
   CDS_JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
   CDS_JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
@@ -42,6 +61,7 @@ const envSchema = z.object({
   FHIR_PAGE_CAP: z.coerce.number().int().min(1).max(100).default(20),
   DEPOT_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(14),
   CRCL_ADJUSTED_WEIGHT_ABOVE_IBW_PERCENT: z.coerce.number().int().min(100).max(1000).default(120),
+  RULE_SETTINGS: jsonValue('RULE_SETTINGS').pipe(ruleSettingsSchema).optional(),
   FHIR_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   FHIR_SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
 });
@@ -66,6 +86,7 @@ export interface Config {
     pageCap: number;
   };
   picture: PictureOptions;
+  rules: RuleSettings;
 }
 
 /** How the patient picture reads the data (rules.md §1: both configurable). */
@@ -127,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.CORS_ORIGINS,
     fhir: { timeoutMs: e.FHIR_TIMEOUT_MS, pageCap: e.FHIR_PAGE_CAP },
     picture: { depotGraceDays: e.DEPOT_GRACE_DAYS, adjustedWeightAbovePercentIdeal: e.CRCL_ADJUSTED_WEIGHT_ABOVE_IBW_PERCENT },
+    rules: { ...DEFAULT_RULE_SETTINGS, ...e.RULE_SETTINGS },
   };
 }
 

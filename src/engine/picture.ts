@@ -259,4 +259,54 @@ export interface PatientPicture {
 export interface HookContext {
   hook: HookName;
   now: Date;
+  settings: RuleSettings;
 }
+
+/**
+ * The numbers rules.md says to keep configurable (thresholds that are common practice or not in the seeds).
+ * Defaults in `DEFAULT_RULE_SETTINGS`; `src/config.ts` may override them.
+ */
+export interface RuleSettings {
+  /** "Elderly" for carboplatin preference (rules.md: the seeds say "elderly"; 70 is the configurable default). */
+  elderlyAge: number;
+  /** Weight, height and creatinine older than this are not used for a dose; labs older than this are not "pre-cycle". */
+  inputMaxAgeDays: number;
+  /** "Low PSA" for suspected small cell transformation (Aparicio 2013 C5: ≤ 10 ng/mL). */
+  lowPsaNgMl: number;
+  /** A PSA within this many days counts as recent. */
+  recentPsaDays: number;
+  /** A metastasis with onset within this many days is new. */
+  newMetastasisDays: number;
+  /** A metastasis biopsy within this many days counts as recent. */
+  recentBiopsyDays: number;
+  /** Regimen co-occurrence window (platinum + etoposide in one cycle). */
+  regimenWindowDays: number;
+  /** Carboplatin AUC proposed by start-platinum-etoposide. */
+  carboplatinAuc: number;
+  /** Cisplatin mg/m² proposed by start-platinum-etoposide. */
+  cisplatinMgM2: number;
+  /** Etoposide mg/m²/day proposed by start-platinum-etoposide. */
+  etoposideMgM2: number;
+  /** Tumour mutational burden at or above this is "high" (mutations/Mb). */
+  tmbHighPerMb: number;
+  /** Imaging within this many weeks counts as recent (psa-unreliable-nepc adds a CT otherwise). */
+  recentImagingWeeks: number;
+  /** Platinum-free interval for a platinum re-challenge (ENETS: ≥ 3 months extrapulmonary). */
+  platinumRechallengeMonths: number;
+}
+
+export const DEFAULT_RULE_SETTINGS: RuleSettings = {
+  elderlyAge: 70,
+  inputMaxAgeDays: 7,
+  lowPsaNgMl: 10,
+  recentPsaDays: 60,
+  newMetastasisDays: 180,
+  recentBiopsyDays: 90,
+  regimenWindowDays: 21,
+  carboplatinAuc: 5,
+  cisplatinMgM2: 75,
+  etoposideMgM2: 100,
+  tmbHighPerMb: 10,
+  recentImagingWeeks: 9,
+  platinumRechallengeMonths: 3,
+};

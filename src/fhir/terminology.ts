@@ -26,6 +26,8 @@ const codeSchema = z.object({
   code: z.string().min(1),
   display: z.string().nullable(),
   verifiedFrom: z.string().nullable(),
+  /** RxNorm level when it is not the ingredient (`clinical-drug`, `branded`, …). */
+  level: z.string().optional(),
 });
 
 const metastasisSites = ['liver', 'lung', 'pleura', 'bone', 'brain', 'lymph-node', 'peritoneum', 'adrenal', 'other'] as const satisfies readonly MetastasisSite[];
@@ -127,6 +129,8 @@ export interface Terminology {
   drugsInText(text: string): Concept[];
   /** Every concept of a kind. */
   byKind(kind: Concept['kind']): Concept[];
+  /** The code to write on an order for a concept: a drug's verified RxNorm ingredient, else its first verified code. */
+  orderCode(id: string): { system: string; code: string; display: string } | undefined;
   readonly unverifiedCodeCount: number;
   /** RxNorm codes known from `clinical/rxnorm-products.json` (0 when no mapping was given). */
   readonly productCodeCount: number;
@@ -233,6 +237,12 @@ export function buildTerminology(raw: unknown, products?: unknown): Terminology 
         if (m && !hits.some((h) => h.concept.id === concept.id)) hits.push({ concept, at: m.index });
       }
       return hits.sort((a, b) => a.at - b.at).map((h) => h.concept);
+    },
+    orderCode(id) {
+      const concept = concepts.get(id);
+      const verified = (concept?.codes ?? []).filter((c) => c.verifiedFrom !== null);
+      const chosen = concept?.kind === 'drug' ? verified.find((c) => c.system === RXNORM_SYSTEM && c.level === undefined) : verified[0];
+      return chosen ? { system: chosen.system, code: chosen.code, display: chosen.display ?? concept?.label ?? id } : undefined;
     },
     byKind(kind) {
       return [...concepts.values()].filter((c) => c.kind === kind);

@@ -1,12 +1,12 @@
 import type { Bundle, MedicationAdministration, MedicationRequest, MedicationStatement } from 'fhir/r4.js';
 import type { PictureOptions } from '../config.js';
-import type { HookContext } from '../engine/picture.js';
+import type { HookContext, RuleSettings } from '../engine/picture.js';
 import type { Rule } from '../engine/recommendation.js';
 import { runRules } from '../engine/run.js';
 import { unresolvedMedicationRefs } from '../fhir/extract/medication.js';
 import { buildPicture } from '../fhir/picture.js';
 import { resolvePrefetch } from '../fhir/prefetch.js';
-import type { ResourceSet } from '../fhir/resources.js';
+import { ResourceSet } from '../fhir/resources.js';
 import type { Terminology } from '../fhir/terminology.js';
 import type { FhirClient } from '../fhir/client.js';
 import { dataUnavailableCard } from './cards/data-unavailable.js';
@@ -21,6 +21,7 @@ export interface EvaluateDeps {
   templates: Map<string, CardTemplate>;
   fhir: { timeoutMs: number; pageCap: number };
   picture: PictureOptions;
+  settings: RuleSettings;
   now: () => Date;
   newId: () => string;
 }
@@ -81,13 +82,15 @@ export async function evaluateHook(service: ServiceDefinition, request: HookRequ
     deps.terminology,
     deps.picture,
   );
-  const hookContext: HookContext = { hook: service.hook, now };
+  const hookContext: HookContext = { hook: service.hook, now, settings: deps.settings };
   const recommendations = runRules(deps.rules, picture, hookContext);
-  const lookup = (ref: string) => prefetched.resources.get(ref);
+  const drafts = new ResourceSet();
+  drafts.add(context.draftOrders);
+  const actions = { lookup: (ref: string) => drafts.get(ref) ?? prefetched.resources.get(ref), patientRef: picture.patientRef, terminology: deps.terminology };
   const cards = recommendations.map((rec) => {
     const template = deps.templates.get(rec.ruleId);
     if (!template) throw new Error(`no card template for rule ${rec.ruleId}`);
-    return renderCard(rec, template, lookup, deps.newId);
+    return renderCard(rec, template, actions, deps.newId);
   });
   if (picture.unreadable.length > 0) cards.push(dataUnavailableCard(picture.unreadable, deps.newId));
   return {

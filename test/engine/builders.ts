@@ -1,4 +1,4 @@
-import type { Cancer, DraftOrder, HistologyFinding, HookContext, Missing, PatientPicture, Therapy } from '../../src/engine/picture.js';
+import { DEFAULT_RULE_SETTINGS, type Cancer, type DraftOrder, type HistologyFinding, type HookContext, type Missing, type PatientPicture, type RuleSettings, type Therapy } from '../../src/engine/picture.js';
 
 /** Small, valid defaults; each test overrides only what matters to it. */
 
@@ -92,6 +92,6 @@ export function seed000(overrides: Partial<PatientPicture> = {}): PatientPicture
 
 export const NOW = new Date('2026-11-23T09:00:00Z');
 
-export function ctx(hook: HookContext['hook'] = 'patient-view'): HookContext {
-  return { hook, now: NOW };
+export function ctx(hook: HookContext['hook'] = 'patient-view', settings: Partial<RuleSettings> = {}): HookContext {
+  return { hook, now: NOW, settings: { ...DEFAULT_RULE_SETTINGS, ...settings } };
 }

@@ -1,6 +1,5 @@
-import type { Resource } from 'fhir/r4.js';
 import type { CitedFact, Recommendation } from '../../engine/recommendation.js';
-import { toCdsAction, type CdsAction } from './actions.js';
+import { toCdsAction, type ActionContext, type CdsAction } from './actions.js';
 import { fill, type CardTemplate } from './templates.js';
 
 export const RULE_TOPIC_SYSTEM = 'urn:nec-cds:rule';
@@ -50,10 +49,10 @@ function clampSummary(raw: string): string {
  * Renders a recommendation into a card, with its text from the rule's template.
  * @param rec - the engine's recommendation
  * @param template - `cards/<rule id>.md`
- * @param lookup - resources of the call, for update actions
+ * @param actions - resources, drafts, patient and terminology, for the suggestions' FHIR actions
  * @param newId - uuid source (injected so tests are deterministic)
  */
-export function renderCard(rec: Recommendation, template: CardTemplate, lookup: (ref: string) => Resource | undefined, newId: () => string): Card {
+export function renderCard(rec: Recommendation, template: CardTemplate, actions: ActionContext, newId: () => string): Card {
   const summaryText = template.summary[rec.variant];
   if (!summaryText) throw new Error(`${template.file}: no summary for variant "${rec.variant}"`);
   const values = { ...rec.values, facts: formatFacts(rec.facts) };
@@ -74,14 +73,15 @@ export function renderCard(rec: Recommendation, template: CardTemplate, lookup: 
   const suggestions = rec.suggestions.flatMap((spec): Suggestion[] => {
     const label = template.suggestions?.[spec.labelKey];
     if (!label) throw new Error(`${template.file}: no suggestion label "${spec.labelKey}"`);
-    const actions = spec.actions.map((a) => toCdsAction(a, lookup)).filter((a): a is CdsAction => a !== undefined);
-    if (actions.length === 0) return [];
-    return [{ label: fill(label, values, template.file), uuid: newId(), ...(spec.isRecommended !== undefined ? { isRecommended: spec.isRecommended } : {}), actions }];
+    const cdsActions = spec.actions.map((a) => toCdsAction(a, actions)).filter((a): a is CdsAction => a !== undefined);
+    if (cdsActions.length === 0) return [];
+    return [{ label: fill(label, values, template.file), uuid: newId(), ...(spec.isRecommended !== undefined ? { isRecommended: spec.isRecommended } : {}), actions: cdsActions }];
   });
   if (suggestions.length > 0) {
     card.suggestions = suggestions;
-    card.selectionBehavior = 'at-most-one';
+    card.selectionBehavior = rec.selectionBehavior ?? 'at-most-one';
   }
+  if (rec.links?.length) card.links = rec.links.map((l) => ({ label: l.label, url: l.url, type: 'absolute' as const }));
   if (template.overrideReasons?.length) {
     card.overrideReasons = template.overrideReasons.map((r) => ({ system: OVERRIDE_REASON_SYSTEM, code: r.code, display: r.display }));
   }

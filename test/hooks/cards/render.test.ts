@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rules } from '../../../src/engine/rules/index.js';
 import { stopAdtSmallCell } from '../../../src/engine/rules/stop-adt-small-cell.js';
+import type { ActionContext } from '../../../src/hooks/cards/actions.js';
 import { renderCard } from '../../../src/hooks/cards/render.js';
+import { loadTerminology } from '../../../src/fhir/terminology.js';
 import { loadCardTemplates, parseCardTemplate } from '../../../src/hooks/cards/templates.js';
 import { projectPath } from '../../../src/paths.js';
 import { ctx, draft, seed000, smallCell } from '../../engine/builders.js';
@@ -26,7 +28,8 @@ const leuprolideRequest: MedicationRequest = {
   medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '2606516' }], text: 'Lupron Depot 22.5 mg' },
   authoredOn: '2026-08-20',
 };
-const lookup = (ref: string): Resource | undefined => (ref === 'MedicationRequest/leuprolide' ? leuprolideRequest : undefined);
+const terminology = loadTerminology();
+const lookup: ActionContext = { lookup: (ref: string): Resource | undefined => (ref === 'MedicationRequest/leuprolide' ? leuprolideRequest : undefined), patientRef: 'Patient/p1', terminology };
 
 beforeAll(() => {
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
@@ -97,7 +100,7 @@ describe('renderCard (stop-adt-small-cell)', () => {
 
   it('no suggestion when the request to stop is not available, and no empty suggestions array', () => {
     const rec = stopAdtSmallCell.evaluate(seed000(), ctx())!;
-    const card = renderCard(rec, template, () => undefined, newId);
+    const card = renderCard(rec, template, { ...lookup, lookup: () => undefined }, newId);
     expect(card.suggestions).toBeUndefined();
     expect(card.selectionBehavior).toBeUndefined();
   });
