@@ -39,6 +39,12 @@ describe('loadConfig', () => {
     expect(config.auth.publicBaseUrls).toEqual(['https://cds.example.org', 'https://cds-alias.example.org']);
   });
 
+  it('RULE_SETTINGS overrides thresholds; an unknown key or a bad value names the variable', () => {
+    expect(loadConfig({ CDS_TRUSTED_CLIENTS: trusted, RULE_SETTINGS: '{"elderlyAge":75}' }).rules).toMatchObject({ elderlyAge: 75, carboplatinAuc: 5 });
+    expect(() => loadConfig({ CDS_TRUSTED_CLIENTS: trusted, RULE_SETTINGS: '{"elderAge":75}' })).toThrow(/RULE_SETTINGS/);
+    expect(() => loadConfig({ CDS_TRUSTED_CLIENTS: trusted, RULE_SETTINGS: '{"carboplatinAuc":12}' })).toThrow(/RULE_SETTINGS\.carboplatinAuc/);
+  });
+
   it('empty strings count as unset', () => {
     expect(loadConfig({ CDS_TRUSTED_CLIENTS: trusted, PORT: '' }).port).toBe(3000);
   });
