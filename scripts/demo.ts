@@ -15,6 +15,11 @@ import type { Card } from '../src/hooks/cards/render.js';
 import { projectPath } from '../src/paths.js';
 
 const ISSUER = 'https://demo-ehr.example.org';
+/**
+ * The demo patients' records are dated around this day (fresh labs on 2026-11-18): the demo runs its clinical
+ * clock here so the cards stay the same whatever day it is run (a dose is never computed from a value over 7 days old).
+ */
+const DEMO_NOW = new Date('2026-11-23T09:00:00Z');
 const KID = 'demo-ehr-key-1';
 
 async function freePort(): Promise<number> {
@@ -85,11 +90,19 @@ async function main() {
     CDS_TRUSTED_CLIENTS: JSON.stringify([{ iss: ISSUER, jwks: { keys: [jwk] } }]),
     PUBLIC_BASE_URLS: base,
   });
-  const app = await buildApp(config, defaultDeps(config));
+  const app = await buildApp(config, { ...defaultDeps(config), now: () => DEMO_NOW });
   await app.listen({ port, host: '127.0.0.1' });
 
+  const issuedAt = Math.floor(DEMO_NOW.getTime() / 1000);
   const sign = (aud: string) =>
-    new SignJWT({}).setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: KID }).setIssuer(ISSUER).setAudience(aud).setIssuedAt().setExpirationTime('5m').setJti(randomUUID()).sign(privateKey);
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: KID })
+      .setIssuer(ISSUER)
+      .setAudience(aud)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(issuedAt + 300)
+      .setJti(randomUUID())
+      .sign(privateKey);
 
   async function callHook(serviceId: string, body: object): Promise<Card[]> {
     const url = `${base}/cds-services/${serviceId}`;
@@ -103,7 +116,8 @@ async function main() {
     return json.cards ?? [];
   }
 
-  console.log(paint(colour.bold, `nec-cds demo — FHIR server ${fhir.url} (${fhir.fixtureBundles} demo patients), CDS service ${base}/cds-services, JWT auth on (ES384)\n`));
+  console.log(paint(colour.bold, `nec-cds demo — FHIR server ${fhir.url} (${fhir.fixtureBundles} demo patients), CDS service ${base}/cds-services, JWT auth on (ES384)`));
+  console.log(paint(colour.dim, `clinical clock pinned to ${DEMO_NOW.toISOString()} (the date the demo records are written for)\n`));
   let exitCode = 0;
   try {
     for (const file of readdirSync(projectPath('fixtures/patients')).filter((f) => f.endsWith('.json')).sort(seedsFirst)) {
