@@ -57,16 +57,14 @@ afterAll(async () => {
   await fhir?.stop();
 });
 
+/** What the service does when the EHR prefetches nothing: every template fetched from the FHIR server, paged. */
+function fetchEverything(pageCap: number) {
+  return resolvePrefetch({ templates: template, prefetch: undefined, context: { patientId: PATIENT }, fhirServer: fhir.url, now, client: { timeoutMs: 20_000, pageCap } });
+}
+
 describe('2,000 Observations: paged fetch = full prefetch', () => {
   it('the service pages through every search and builds the same picture as from one full prefetch', async () => {
-    const fetched = await resolvePrefetch({
-      templates: template,
-      prefetch: undefined,
-      context: { patientId: PATIENT },
-      fhirServer: fhir.url,
-      now,
-      client: { timeoutMs: 20_000, pageCap: 20 },
-    });
+    const fetched = await fetchEverything(20);
     expect(fetched.unreadable).toEqual([]);
     expect(fetched.fetchedKeys.sort()).toEqual(template.map((t) => t.key).sort());
 
@@ -93,14 +91,7 @@ describe('2,000 Observations: paged fetch = full prefetch', () => {
   }, 60_000);
 
   it('with a page cap too small for the data, the picture says what was cut', async () => {
-    const fetched = await resolvePrefetch({
-      templates: template,
-      prefetch: undefined,
-      context: { patientId: PATIENT },
-      fhirServer: fhir.url,
-      now,
-      client: { timeoutMs: 20_000, pageCap: 3 },
-    });
+    const fetched = await fetchEverything(3);
     expect(fetched.unreadable).toEqual(['observations (labs, vital signs, pathology findings): only the first pages were read']);
   }, 60_000);
 });
