@@ -20,8 +20,9 @@ const repo = JSON.parse(readFileSync(new URL('../../clinical/terminology.json', 
 /** Codes whose verification changed here: verified now (verifiedFrom set) or re-checked and left unverified (note). */
 const VERIFIED_HERE = new Set(['53844-7', '81247-9', '42345000', '8500/3', '77655', '14913-8']);
 const RECHECKED_STILL_UNVERIFIED = new Set(['58415-1', '753-3', '1999574', '1440406', '2099704', '11473', '2001224']);
-/** Concepts added here (text-matched only, no codes). */
-const ADDED = ['pasireotide', 'genomic-test'];
+/** Concepts added here: text-matched only (no codes), or with a code verified in data nobody here wrote. */
+const ADDED_TEXT_ONLY = ['pasireotide', 'genomic-test'];
+const ADDED_CODED: Record<string, string[]> = { prednisone: ['http://www.nlm.nih.gov/research/umls/rxnorm|8640'] };
 
 describe('clinical/terminology.json (repo copy) against ../shared/clinical/terminology.json', () => {
   it('keeps every shared concept with the same kind and the same codes', () => {
@@ -52,7 +53,8 @@ describe('clinical/terminology.json (repo copy) against ../shared/clinical/termi
   });
 
   it('adds only the listed concepts', () => {
-    expect(Object.keys(repo).filter((id) => !(id in shared)).sort()).toEqual([...ADDED].sort());
-    for (const id of ADDED) expect(repo[id]!.codes, id).toEqual([]);
+    expect(Object.keys(repo).filter((id) => !(id in shared)).sort()).toEqual([...ADDED_TEXT_ONLY, ...Object.keys(ADDED_CODED)].sort());
+    for (const id of ADDED_TEXT_ONLY) expect(repo[id]!.codes, id).toEqual([]);
+    for (const [id, codes] of Object.entries(ADDED_CODED)) expect(repo[id]!.codes.map((c) => `${c.system}|${c.code}`), id).toEqual(codes);
   });
 });

@@ -42,7 +42,7 @@ describe('terminology', () => {
     expect(terminology.drugsInText(text).map((c) => c.id)).toEqual(ids);
   });
 
-  it.each(['prednisone 5 mg', 'metformin', 'leuprolidex', 'pre-leuprolide-ish'])('drugsInText(%s) finds nothing', (text) => {
+  it.each(['dexamethasone 4 mg', 'metformin', 'leuprolidex', 'pre-leuprolide-ish'])('drugsInText(%s) finds nothing', (text) => {
     expect(terminology.drugsInText(text)).toEqual([]);
   });
 

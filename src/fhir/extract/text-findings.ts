@@ -74,13 +74,14 @@ export function readHistologyText(text: string): TextFinding[] {
   const mixed = all.some(mixedIn);
   const found = new Map<HistologyClass, TextFinding>();
   for (const clause of all) {
+    const inClause = new Set<HistologyClass>();
     for (const { histologyClass, re } of PATTERNS) {
-      if (found.has(histologyClass)) continue;
       const m = re.exec(clause);
       if (!m || !asserted(clause, m)) continue;
+      inClause.add(histologyClass);
       // "small cell neuroendocrine carcinoma" is one finding, not also an NEC NOS.
-      if (histologyClass === 'nec-poorly-differentiated' && /small[-\s]cell|large[-\s]cell/i.test(clause)) continue;
-      found.set(histologyClass, { histologyClass, sentence: clause.slice(0, 240), mixed });
+      if (histologyClass === 'nec-poorly-differentiated' && (inClause.has('small-cell') || inClause.has('large-cell-nec'))) continue;
+      if (!found.has(histologyClass)) found.set(histologyClass, { histologyClass, sentence: clause.slice(0, 240), mixed });
     }
   }
   return [...found.values()];

@@ -15,6 +15,7 @@ describe('readHistologyText: asserted findings', () => {
     ['Neuroendocrine carcinoma of the sigmoid colon.', 'nec-poorly-differentiated'],
     ['Well-differentiated neuroendocrine tumor, G2.', 'net-well-differentiated'],
     ['No adenocarcinoma seen but small cell carcinoma present.', 'small-cell'],
+    ['Sigmoid colon, biopsy: poorly differentiated neuroendocrine carcinoma, large cell type features absent; Ki-67 65%.', 'nec-poorly-differentiated'],
   ])('%s → %s', (text, expected) => {
     expect(classes(text)).toEqual([expected]);
   });

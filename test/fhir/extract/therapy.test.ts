@@ -146,7 +146,11 @@ describe('extractTherapies: drug identification at any RxNorm level and by text'
   });
 
   it('"non-leuprolide" look-alikes and unknown drugs are not therapy', () => {
-    expect(therapies([request('r', 'active', cc('prednisone 5 MG Oral Tablet', '312617'))]).therapies).toEqual([]);
+    expect(therapies([request('r', 'active', cc('metformin 500 MG Oral Tablet', '861007'))]).therapies).toEqual([]);
+  });
+
+  it('prednisone is known (radium-223 with abiraterone + prednisone) but carries no drug class', () => {
+    expect(only([request('r', 'active', cc('prednisone 5 MG Oral Tablet', '312617'))])).toMatchObject({ drug: 'prednisone', classes: [] });
   });
 
   it('a contained Medication', () => {
@@ -357,7 +361,7 @@ describe('extractTherapies on real data (../shared/external-fhir)', () => {
     ]);
   });
 
-  it('mCODE MedicationAdministrations (doxorubicin, cyclophosphamide, paclitaxel, vincristine …): none is a drug of the rules', () => {
+  it('mCODE MedicationAdministrations (doxorubicin, cyclophosphamide, paclitaxel, vincristine …): none is a drug of the rules; prednisone is known, classless', () => {
     const files = [
       'MedicationAdministration-a96613ef-89ea-4d90-a41b-30f707492f3e.json',
       'MedicationAdministration-b1915b72-001e-4a83-b3ab-fa53e866adf2.json',
@@ -367,7 +371,9 @@ describe('extractTherapies on real data (../shared/external-fhir)', () => {
       'MedicationAdministration-cancer-related-medication-admin-prednisone-brian-l.json',
       'MedicationAdministration-cancer-related-medication-admin-vincristine-brian-l.json',
     ];
-    expect(therapies(files.map((f) => readExternal(`mcode-stu4/${f}`)))).toEqual({ therapies: [], unreadable: [] });
+    const read = therapies(files.map((f) => readExternal(`mcode-stu4/${f}`)));
+    expect(read.unreadable).toEqual([]);
+    expect(read.therapies.map((t) => [t.drug, t.classes])).toEqual([['prednisone', []]]);
   });
 
   it('an mCODE administration shape with one of our drugs: given 2018-04-22, IV dose in mg, past with its date', () => {
