@@ -18,6 +18,7 @@ const ISSUER = 'https://demo-ehr.example.org';
 /**
  * The demo patients' records are dated around this day (fresh labs on 2026-11-18): the demo runs its clinical
  * clock here so the cards stay the same whatever day it is run (a dose is never computed from a value over 7 days old).
+ * JWTs are still signed and checked on the real clock.
  */
 const DEMO_NOW = new Date('2026-11-23T09:00:00Z');
 const KID = 'demo-ehr-key-1';
@@ -93,16 +94,8 @@ async function main() {
   const app = await buildApp(config, { ...defaultDeps(config), now: () => DEMO_NOW });
   await app.listen({ port, host: '127.0.0.1' });
 
-  const issuedAt = Math.floor(DEMO_NOW.getTime() / 1000);
   const sign = (aud: string) =>
-    new SignJWT({})
-      .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: KID })
-      .setIssuer(ISSUER)
-      .setAudience(aud)
-      .setIssuedAt(issuedAt)
-      .setExpirationTime(issuedAt + 300)
-      .setJti(randomUUID())
-      .sign(privateKey);
+    new SignJWT({}).setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: KID }).setIssuer(ISSUER).setAudience(aud).setIssuedAt().setExpirationTime('5m').setJti(randomUUID()).sign(privateKey);
 
   async function callHook(serviceId: string, body: object): Promise<Card[]> {
     const url = `${base}/cds-services/${serviceId}`;

@@ -26,7 +26,10 @@ export const REDACT_PATHS = [
 
 /** Injected so tests are deterministic and can capture logs. */
 export interface AppDeps {
+  /** The clinical clock: ages, staleness, depot windows and card dates are measured from it. */
   now: () => Date;
+  /** The clock JWTs are checked against; the system clock unless a test pins it (a captured token's time). */
+  authNow?: () => Date;
   newId: () => string;
   logger: Logger;
   rules: readonly Rule[];
@@ -65,7 +68,7 @@ export async function buildApp(config: Config, deps: AppDeps = defaultDeps(confi
         trustedClients: config.auth.trustedClients,
         clockSkewSeconds: config.auth.clockSkewSeconds,
         maxLifetimeSeconds: config.auth.maxLifetimeSeconds,
-        now: deps.now,
+        ...(deps.authNow ? { now: deps.authNow } : {}),
       })
     : undefined;
 

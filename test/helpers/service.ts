@@ -15,6 +15,8 @@ export interface StartServiceOptions {
   issuer?: TestIssuer;
   /** Extra environment variables (e.g. `FHIR_PAGE_CAP`). */
   env?: Record<string, string>;
+  /** The clinical clock (default: the system clock). JWTs are always checked on the system clock. */
+  now?: () => Date;
 }
 
 export interface CallOptions {
@@ -94,7 +96,7 @@ async function listenOnce(options: StartServiceOptions, logs: string[]) {
     ...options.env,
   };
   const config = loadConfig(env);
-  const app = await buildApp(config, { ...defaultDeps(config), logger: captureLogger(logs) });
+  const app = await buildApp(config, { ...defaultDeps(config), logger: captureLogger(logs), ...(options.now ? { now: options.now } : {}) });
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
