@@ -1,4 +1,5 @@
 import type { Cancer, HistologyFinding, PatientPicture } from '../picture.js';
+import type { CitedFact } from '../recommendation.js';
 
 /** Histology classes that make a high-grade neuroendocrine carcinoma (rules.md §2). */
 export const NEC_HISTOLOGY = new Set<HistologyFinding['histologyClass']>([
@@ -33,4 +34,21 @@ export function classifyNepc(picture: PatientPicture): NepcStatus {
   const attributable = fromProstate.length > 0 ? fromProstate : otherPrimaries.length === 0 ? findings : [];
   if (attributable.length === 0) return { status: 'origin-uncertain', prostate, findings, otherPrimaries };
   return { status: 'nepc', prostate, findings: attributable, mixed: attributable.some((f) => f.mixed) };
+}
+
+/**
+ * The facts a card cites for NEPC (or an origin in doubt): the prostate cancer and each small cell / NEC finding with
+ * the specimen it came from.
+ * @param nepc - a classification that found prostate cancer and neuroendocrine histology
+ */
+export function nepcFacts(nepc: { prostate: Cancer; findings: HistologyFinding[] }): CitedFact[] {
+  return [
+    { label: 'Prostate cancer', value: nepc.prostate.display, date: nepc.prostate.date, sources: nepc.prostate.sources },
+    ...nepc.findings.map((f) => ({
+      label: f.specimenSite ? `Histology (${f.specimenSite} specimen)` : 'Histology (specimen site not recorded)',
+      value: f.display,
+      date: f.date,
+      sources: f.sources,
+    })),
+  ];
 }

@@ -1,4 +1,4 @@
-import { classifyNepc } from '../classify/nepc.js';
+import { classifyNepc, nepcFacts } from '../classify/nepc.js';
 import { joinNames } from '../format.js';
 import type { CitedFact, Recommendation, Rule, SuggestionSpec } from '../recommendation.js';
 
@@ -23,13 +23,7 @@ export const avoidArpiSmallCell: Rule = {
     if (nepc.status !== 'nepc') return null;
 
     const facts: CitedFact[] = [
-      { label: 'Prostate cancer', value: nepc.prostate.display, date: nepc.prostate.date, sources: nepc.prostate.sources },
-      ...nepc.findings.map((f) => ({
-        label: f.specimenSite ? `Histology (${f.specimenSite} specimen)` : 'Histology',
-        value: f.display,
-        date: f.date,
-        sources: f.sources,
-      })),
+      ...nepcFacts(nepc),
     ];
     const isAndrogenPathway = (classes: readonly string[]) => classes.includes('ARPI') || classes.includes('ANTIANDROGEN');
     let drugs: { drug: string; asRecorded: string }[];

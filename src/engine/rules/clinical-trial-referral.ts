@@ -11,7 +11,8 @@ import type { CitedFact, LinkSpec, Recommendation, Rule } from '../recommendatio
 
 /** Where the carcinoma arose, as the trial search and the site-specific figures need it. */
 export interface NecSite {
-  kind: 'nepc' | 'lung' | 'extrapulmonary';
+  /** `origin-uncertain`: small cell / NEC with both prostate cancer and another candidate primary on record. */
+  kind: 'nepc' | 'lung' | 'extrapulmonary' | 'origin-uncertain';
   /** Small cell histology (lung: the 6-month platinum re-challenge rule of small cell lung cancer). */
   smallCell: boolean;
   /** The condition as ClinicalTrials.gov is searched for it. */
@@ -25,8 +26,13 @@ export interface NecSite {
  */
 export function necSite(picture: PatientPicture): NecSite {
   const findings = picture.histology.filter((h) => NEC_HISTOLOGY.has(h.histologyClass));
-  if (classifyNepc(picture).status === 'nepc') {
+  const nepc = classifyNepc(picture).status;
+  if (nepc === 'nepc') {
     return { kind: 'nepc', smallCell: findings.some((f) => f.histologyClass === 'small-cell'), condition: 'neuroendocrine prostate cancer' };
+  }
+  if (nepc === 'origin-uncertain') {
+    const smallCell = findings.some((f) => f.histologyClass === 'small-cell');
+    return { kind: 'origin-uncertain', smallCell, condition: smallCell ? 'small cell carcinoma' : 'neuroendocrine carcinoma' };
   }
   const onlyLungPrimary = picture.cancers.some((c) => c.primarySite === 'lung') && picture.cancers.every((c) => c.primarySite === 'lung' || c.primarySite === 'unknown');
   const lung = findings.filter((f) => f.specimenSite === 'lung' || onlyLungPrimary);

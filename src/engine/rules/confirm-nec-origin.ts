@@ -1,4 +1,4 @@
-import { classifyNepc } from '../classify/nepc.js';
+import { classifyNepc, nepcFacts } from '../classify/nepc.js';
 import { joinNames } from '../format.js';
 import type { CitedFact, Recommendation, Rule } from '../recommendation.js';
 
@@ -21,13 +21,7 @@ export const confirmNecOrigin: Rule = {
     if (nepc.status !== 'origin-uncertain') return null;
 
     const facts: CitedFact[] = [
-      { label: 'Prostate cancer', value: nepc.prostate.display, date: nepc.prostate.date, sources: nepc.prostate.sources },
-      ...nepc.findings.map((f) => ({
-        label: f.specimenSite ? `Histology (${f.specimenSite} specimen)` : 'Histology (specimen site not recorded)',
-        value: f.display,
-        date: f.date,
-        sources: f.sources,
-      })),
+      ...nepcFacts(nepc),
       ...nepc.otherPrimaries.map((c) => ({ label: 'Other candidate primary', value: c.display, date: c.date, sources: c.sources })),
     ];
     const histologyName = nepc.findings.some((f) => f.histologyClass === 'small-cell') ? 'small cell carcinoma' : 'neuroendocrine carcinoma';

@@ -1,4 +1,4 @@
-import { classifyNepc } from '../classify/nepc.js';
+import { classifyNepc, nepcFacts } from '../classify/nepc.js';
 import { joinNames } from '../format.js';
 import { isKnown } from '../picture.js';
 import type { CitedFact, Recommendation, Rule, SuggestionSpec } from '../recommendation.js';
@@ -29,13 +29,7 @@ export const parpiWithoutHrr: Rule = {
     if (isKnown(hrr) && hrr.value === 'positive') return null;
 
     const facts: CitedFact[] = [
-      { label: 'Prostate cancer', value: nepc.prostate.display, date: nepc.prostate.date, sources: nepc.prostate.sources },
-      ...nepc.findings.map((f) => ({
-        label: f.specimenSite ? `Histology (${f.specimenSite} specimen)` : 'Histology',
-        value: f.display,
-        date: f.date,
-        sources: f.sources,
-      })),
+      ...nepcFacts(nepc),
       ...drafts.map((d) => ({ label: 'PARP inhibitor being ordered', value: d.asRecorded, sources: [d.ref] })),
     ];
 

@@ -1,4 +1,4 @@
-import { classifyNepc } from '../classify/nepc.js';
+import { classifyNepc, nepcFacts } from '../classify/nepc.js';
 import type { LabFact, Maybe } from '../picture.js';
 import { isKnown } from '../picture.js';
 import type { CitedFact, Recommendation, Rule, SuggestionSpec } from '../recommendation.js';
@@ -34,13 +34,7 @@ export const psaUnreliableNepc: Rule = {
     if (ctx.hook !== 'patient-view' && psaDrafts.length === 0) return null;
 
     const facts: CitedFact[] = [
-      { label: 'Prostate cancer', value: nepc.prostate.display, date: nepc.prostate.date, sources: nepc.prostate.sources },
-      ...nepc.findings.map((f) => ({
-        label: f.specimenSite ? `Histology (${f.specimenSite} specimen)` : 'Histology',
-        value: f.display,
-        date: f.date,
-        sources: f.sources,
-      })),
+      ...nepcFacts(nepc),
     ];
     const latestPsa = picture.psa[0];
     if (latestPsa) {

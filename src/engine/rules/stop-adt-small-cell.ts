@@ -1,4 +1,4 @@
-import { classifyNepc } from '../classify/nepc.js';
+import { classifyNepc, nepcFacts } from '../classify/nepc.js';
 import { joinNames } from '../format.js';
 import type { CitedFact, Recommendation, Rule, SuggestionSpec } from '../recommendation.js';
 
@@ -16,13 +16,7 @@ export const stopAdtSmallCell: Rule = {
     if (nepc.status !== 'nepc') return null;
 
     const facts: CitedFact[] = [
-      { label: 'Prostate cancer', value: nepc.prostate.display, date: nepc.prostate.date, sources: nepc.prostate.sources },
-      ...nepc.findings.map((f) => ({
-        label: f.specimenSite ? `Histology (${f.specimenSite} specimen)` : 'Histology',
-        value: f.display,
-        date: f.date,
-        sources: f.sources,
-      })),
+      ...nepcFacts(nepc),
     ];
     let drugs: { drug: string; asRecorded: string }[];
     let suggestion: SuggestionSpec | null;

@@ -50,9 +50,14 @@ describe('clinical-trial-referral', () => {
     expect(necSite(p)).toEqual({ kind: 'lung', smallCell: false, condition: 'large cell neuroendocrine carcinoma' });
   });
 
-  it('prostate cancer + small cell + a lung primary (origin uncertain) is not NEPC: no hazard ratio', () => {
+  it('prostate cancer + small cell + a lung primary (origin uncertain): its own wording, no hazard ratio, not "outside the lung"', () => {
     const p = colonNec({ cancers: [prostateCancer(), lungCancer()], histology: [smallCell()] });
-    expect(evaluate(p)?.variant).not.toBe('nepc');
+    const rec = evaluate(p);
+    expect(rec?.variant).toBe('origin-uncertain');
+    const card = renderRecommendation(rec!);
+    expect(card.summary).toBe('Consider a clinical trial for this high-grade neuroendocrine carcinoma once its origin is confirmed');
+    expect(card.detail).not.toContain('2.02');
+    expect(card.links?.[0]).toMatchObject({ url: 'https://clinicaltrials.gov/search?cond=small%20cell%20carcinoma' });
   });
 
   it('encodes the condition in the URL', () => {
