@@ -15,7 +15,7 @@ describe('well-differentiated-net-options', () => {
     const rec = evaluate(pnet());
     expect(rec).toMatchObject({ ruleId: 'well-differentiated-net-options', indicator: 'info', variant: 'default', suggestions: [], values: { grade: 'G2' } });
     const card = renderRecommendation(rec!);
-    expect(card.summary).toBe('Metastatic well-differentiated G2 neuroendocrine tumour: somatostatin analogue first line, PET, PRRT, targeted');
+    expect(card.summary).toBe('Metastatic well-differentiated G2 neuroendocrine tumour: somatostatin analogue first line; PRRT and targeted therapy later');
     expect(card.detail).toContain('Somatostatin receptor PET');
     expect(card.detail).toContain('usually after progression on a somatostatin analogue');
     expect(card.detail).toContain('Liver metastases are on record');
