@@ -4,7 +4,7 @@ import { isKnown } from '../../engine/picture.js';
 import { fhirPath } from '../fhirpath.js';
 import type { ResourceSet } from '../resources.js';
 import { readEach } from './guard.js';
-import { parseKi67Text } from './observations.js';
+import { parseKi67Text } from './ki67.js';
 
 const reportDate = fhirPath<string>('effective.ofType(dateTime) | effective.ofType(Period).start | issued');
 const FINAL = new Set(['final', 'amended', 'corrected', 'appended']);

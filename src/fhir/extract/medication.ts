@@ -14,7 +14,7 @@ export interface IdentifiedDrug {
   asRecorded: string;
 }
 
-type MedicationResource = MedicationRequest | MedicationStatement | MedicationAdministration;
+export type MedicationResource = MedicationRequest | MedicationStatement | MedicationAdministration;
 
 function fromConcept(cc: CodeableConcept | undefined, terminology: Terminology): Concept | undefined {
   if (!cc) return undefined;
@@ -35,7 +35,7 @@ function describe(cc: CodeableConcept | undefined): string | undefined {
 }
 
 /** The Medication a reference points at: contained (`#id`) or a separate resource of the call. */
-function resolveMedication(owner: Resource & { contained?: Resource[] }, ref: Reference, set: ResourceSet): Medication | undefined {
+export function resolveMedication(owner: Resource & { contained?: Resource[] }, ref: Reference, set: ResourceSet): Medication | undefined {
   const target = ref.reference;
   if (!target) return undefined;
   const found = target.startsWith('#')

@@ -1,9 +1,12 @@
-import type { CodeableConcept, Coding, Observation, ObservationReferenceRange, Quantity } from 'fhir/r4.js';
+import type { CodeableConcept, Observation } from 'fhir/r4.js';
 import type { Fact, LabFact, Maybe, PatientPicture, RenalFunction } from '../../engine/picture.js';
 import { refOf, type ResourceSet } from '../resources.js';
 import { codingKey, type Concept, type Terminology } from '../terminology.js';
 import { readEach } from './guard.js';
-import { convertQuantity, type QuantityLike } from './units.js';
+import { readKi67 } from './ki67.js';
+import { readMitoses } from './mitoses.js';
+import { type Carrier, codeText, codingsOf, isObject, latest, LOINC, provenance, readLab, type Reading, type ReadResult, str, when } from './observation-reading.js';
+import { readEcog, readKarnofsky } from './performance-status.js';
 
 /** The Observation-derived facts of the patient picture (rules.md §1), typed as the picture's fields. */
 export interface ObservationFacts {
@@ -27,9 +30,6 @@ export interface ObservationFacts {
  * and its date, or that none exists).
  */
 const ACCEPTED_STATUS = new Set(['final', 'amended', 'corrected']);
-
-/** Unit strings of a mitotic count: the WHO 2019 area, the older field count, or neither stated. */
-export const MITOSES_UNITS = { per2mm2: 'per 2 mm²', per10Hpf: 'per 10 HPF', perMm2: 'per mm²', notStated: 'unit not stated' } as const;
 
 const LAB_LABELS = {
   psa: 'PSA',
@@ -56,7 +56,6 @@ const MITOTIC = 'mitotic-count';
 const OTHER_CONCEPTS = ['ecog', 'karnofsky', 'cancer-disease-status', MITOTIC] as const;
 const WANTED = new Set<string>([...Object.keys(LAB_LABELS), ...OTHER_CONCEPTS]);
 
-const LOINC = 'http://loinc.org';
 const MITOTIC_TEXT = /\bmitos[ie]s\b|\bmitotic\b/i;
 /** Mitotane is a drug; a Nottingham "mitotic score" is a 1–3 score, not a count. */
 const NOT_MITOTIC_TEXT = /mitotane|score/i;
@@ -70,38 +69,6 @@ const TEXT_FALLBACK: { id: LabConceptId; include: RegExp; exclude?: RegExp }[] =
   { id: 'ki67', include: /\bki[\s-]?67\b|\bmib[\s-]?1\b/i },
   { id: 'creatinine-serum', include: /\bcreatinine\b/i, exclude: /urine|clearance|ratio|kinase|gfr/i },
 ];
-
-/** Observation and ObservationComponent share the value and reference range elements. */
-interface Carrier {
-  code?: CodeableConcept;
-  valueQuantity?: Quantity;
-  valueInteger?: number;
-  valueString?: string;
-  valueCodeableConcept?: CodeableConcept;
-  referenceRange?: ObservationReferenceRange[];
-  interpretation?: CodeableConcept[];
-}
-
-interface Reading {
-  carrier: Carrier;
-  ref: string;
-  date?: string;
-  /** Sort keys, ms since epoch; undated readings sort last. */
-  time: number;
-  issued: number;
-}
-
-const isObject = <T>(value: T | null | undefined): value is T => value !== null && typeof value === 'object';
-const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
-
-function codingsOf(cc: CodeableConcept | undefined): Coding[] {
-  return isObject(cc) && Array.isArray(cc.coding) ? cc.coding.filter(isObject) : [];
-}
-
-function codeText(cc: CodeableConcept | undefined): string {
-  if (!isObject(cc)) return '';
-  return [cc.text, ...codingsOf(cc).map((c) => c.display)].filter((t): t is string => typeof t === 'string').join(' | ');
-}
 
 function conceptIdsOf(cc: CodeableConcept | undefined, terminology: Terminology): string[] {
   const codings = codingsOf(cc);
@@ -155,213 +122,6 @@ function readingsOf(obs: Observation, terminology: Terminology): [string, Readin
 /** Descending; written out because -Infinity − -Infinity (two undated readings) is NaN. */
 const descending = (x: number, y: number) => (x === y ? 0 : x < y ? 1 : -1);
 const newestFirst = (a: Reading, b: Reading) => descending(a.time, b.time) || descending(a.issued, b.issued);
-
-const COMPARATORS = new Set(['<', '<=', '>', '>=']);
-type Comparator = NonNullable<LabFact['comparator']>;
-
-function comparatorOf(text: string | undefined): Comparator | undefined {
-  if (text === '≤') return '<=';
-  if (text === '≥') return '>=';
-  return text !== undefined && COMPARATORS.has(text) ? (text as Comparator) : undefined;
-}
-
-/** "< 0.1 ng/mL", "7.2" → number, comparator and the unit text after it. */
-function parseNumberString(text: string): { value: number; comparator?: Comparator; unit?: string } | undefined {
-  const m = /^\s*(<=|>=|≤|≥|<|>)?\s*(\d+(?:\.\d+)?|\.\d+)\s*(\S.*)?$/.exec(text);
-  if (!m) return undefined;
-  const comparator = comparatorOf(m[1]);
-  return { value: Number(m[2]), ...(comparator ? { comparator } : {}), ...(m[3] ? { unit: m[3].trim() } : {}) };
-}
-
-function when(reading: Reading): string {
-  return reading.date ?? 'undated';
-}
-
-/** What a reading gives: a fact, or the reason it cannot be used. */
-type ReadResult<F> = { fact: F } | { problem: string };
-
-function latest<T, F extends Fact<T>>(readings: Reading[] | undefined, label: string, read: (r: Reading) => ReadResult<F>): Maybe<T, F> {
-  const [newest, ...older] = readings ?? [];
-  if (!newest) return { missing: true, reason: `no ${label} recorded` };
-  const result = read(newest);
-  if ('fact' in result) return result.fact;
-  let olderNote = '';
-  for (const reading of older) {
-    const r = read(reading);
-    if ('fact' in r) {
-      olderNote = `; the older value ${String(r.fact.value)}${r.fact.unit ? ` ${r.fact.unit}` : ''} of ${when(reading)} is not used`;
-      break;
-    }
-  }
-  return { missing: true, reason: `latest ${label} (${when(newest)}, ${newest.ref}): ${result.problem}${olderNote}` };
-}
-
-function provenance(reading: Reading): { sources: string[]; date?: string } {
-  return { sources: [reading.ref], ...(reading.date !== undefined ? { date: reading.date } : {}) };
-}
-
-function isNormalRange(range: ObservationReferenceRange): boolean {
-  const codes = codingsOf(range.type).map((c) => c.code);
-  return codes.length === 0 || codes.includes('normal');
-}
-
-/** Reference range limits in the canonical unit; a limit without a unit is in the value's unit. */
-function referenceLimits(carrier: Carrier, concept: Concept): Pick<LabFact, 'referenceHigh' | 'referenceLow'> {
-  const ranges = Array.isArray(carrier.referenceRange) ? carrier.referenceRange.filter(isObject) : [];
-  const range = ranges.find(isNormalRange);
-  if (!range) return {};
-  const valueUnit = isObject(carrier.valueQuantity) ? carrier.valueQuantity : undefined;
-  const limit = (q: Quantity | undefined) => {
-    if (!isObject(q)) return undefined;
-    const c = convertQuantity(q, concept, valueUnit);
-    return c.ok ? c.value : undefined;
-  };
-  const high = limit(range.high);
-  const low = limit(range.low);
-  return { ...(high !== undefined ? { referenceHigh: high } : {}), ...(low !== undefined ? { referenceLow: low } : {}) };
-}
-
-function labFact(reading: Reading, concept: Concept, quantity: QuantityLike, comparator: Comparator | undefined): ReadResult<LabFact> {
-  const converted = convertQuantity(quantity, concept);
-  if (!converted.ok) return { problem: converted.reason };
-  return {
-    fact: {
-      value: converted.value,
-      unit: converted.unit,
-      ...provenance(reading),
-      ...referenceLimits(reading.carrier, concept),
-      ...(comparator ? { comparator } : {}),
-    },
-  };
-}
-
-function readLab(reading: Reading, concept: Concept): ReadResult<LabFact> {
-  const { carrier } = reading;
-  if (isObject(carrier.valueQuantity) && typeof carrier.valueQuantity.value === 'number') {
-    return labFact(reading, concept, carrier.valueQuantity, comparatorOf(carrier.valueQuantity.comparator));
-  }
-  if (typeof carrier.valueInteger === 'number') return { problem: `value ${carrier.valueInteger} has no unit` };
-  const text = str(carrier.valueString);
-  if (text !== undefined) {
-    const parsed = parseNumberString(text);
-    if (!parsed) return { problem: `value "${text}" is not a number` };
-    if (parsed.unit === undefined) return { problem: `value "${text}" has no unit` };
-    return labFact(reading, concept, { value: parsed.value, unit: parsed.unit }, parsed.comparator);
-  }
-  return { problem: 'value is not a number' };
-}
-
-const KI67_NAME = /\bki[\s-]?67\b|\bmib[\s-]?1\b/gi;
-const KI67_NUMBER = /(<=|>=|≤|≥|<|>)?\s*(\d+(?:\.\d+)?)\s*(%)?(?:\s*(?:-|–|—|to)\s*(\d+(?:\.\d+)?)\s*(%)?)?/g;
-
-/**
- * Reads a Ki-67 text: "25%" → 25; "20-25%" → 25 (a range: the highest); "<2%" → 2 with "<"; "Ki-67 approximately
- * 80%" → 80; "15 %" → 15. Numbers written with % win over bare numbers ("25% of 500 cells" → 25); above 100 is not a
- * percentage.
- */
-export function parseKi67Text(text: string): { value: number; comparator?: Comparator } | undefined {
-  const cleaned = text.replace(KI67_NAME, ' ');
-  const found: { value: number; comparator?: Comparator; percent: boolean }[] = [];
-  for (const m of cleaned.matchAll(KI67_NUMBER)) {
-    const upper = m[4] !== undefined ? Number(m[4]) : Number(m[2]);
-    const comparator = m[4] === undefined ? comparatorOf(m[1]) : undefined;
-    found.push({ value: upper, percent: m[3] !== undefined || m[5] !== undefined, ...(comparator ? { comparator } : {}) });
-  }
-  const percents = found.filter((f) => f.percent);
-  const pool = (percents.length > 0 ? percents : found).filter((f) => f.value >= 0 && f.value <= 100);
-  const best = pool.reduce<(typeof pool)[number] | undefined>((top, f) => (top === undefined || f.value > top.value ? f : top), undefined);
-  return best ? { value: best.value, ...(best.comparator ? { comparator: best.comparator } : {}) } : undefined;
-}
-
-function readKi67(reading: Reading, concept: Concept): ReadResult<LabFact> {
-  const { carrier } = reading;
-  const text = str(carrier.valueString);
-  let result: ReadResult<LabFact>;
-  if (typeof carrier.valueInteger === 'number') {
-    // An integer Ki-67 cannot be a 0–1 fraction: it is the percentage.
-    result = labFact(reading, concept, { value: carrier.valueInteger, code: '%' }, undefined);
-  } else if (text !== undefined) {
-    const parsed = parseKi67Text(text);
-    if (!parsed) return { problem: `value "${text}" could not be read as a percentage` };
-    result = labFact(reading, concept, { value: parsed.value, code: '%' }, parsed.comparator);
-  } else {
-    result = readLab(reading, concept);
-  }
-  if ('fact' in result && (result.fact.value < 0 || result.fact.value > 100)) return { problem: `value ${result.fact.value} % is not a percentage` };
-  return result;
-}
-
-function mitosesUnit(texts: (string | undefined)[]): string | undefined {
-  const text = texts.filter(Boolean).join(' ');
-  if (/10\s*\.?\s*\[?\s*(?:hpf|high[\s-]power)/i.test(text)) return MITOSES_UNITS.per10Hpf;
-  if (/2\s*\.?\s*mm\s*(?:2|²|\^2)/i.test(text)) return MITOSES_UNITS.per2mm2;
-  if (/mm\s*(?:2|²|\^2)/i.test(text)) return MITOSES_UNITS.perMm2;
-  return undefined;
-}
-
-/** A count, not a conversion: the value is kept and the unit says what it was counted over. */
-function readMitoses(reading: Reading): ReadResult<LabFact> {
-  const { carrier } = reading;
-  const q = isObject(carrier.valueQuantity) ? carrier.valueQuantity : undefined;
-  const text = str(carrier.valueString);
-  const parsed = text !== undefined ? parseNumberString(text) : undefined;
-  const value = typeof q?.value === 'number' ? q.value : typeof carrier.valueInteger === 'number' ? carrier.valueInteger : parsed?.value;
-  if (value === undefined) return { problem: 'value is not a number' };
-  const written = q ? str(q.unit) ?? str(q.code) : parsed?.unit;
-  const countOnly = written === undefined || /^(?:1|\{[^}]*\}|mitoses|mitotic figures)$/i.test(written.trim());
-  const unit = mitosesUnit([written, codeText(carrier.code)]) ?? (countOnly ? MITOSES_UNITS.notStated : undefined);
-  if (!unit) return { problem: `unknown unit "${written}"` };
-  const comparator = comparatorOf(q?.comparator) ?? parsed?.comparator;
-  return { fact: { value, unit, ...provenance(reading), ...(comparator ? { comparator } : {}) } };
-}
-
-/** LOINC answers LL529-9: ECOG 0 … 5. */
-const ECOG_ANSWERS: Record<string, number> = { 'LA9622-7': 0, 'LA9623-5': 1, 'LA9624-3': 2, 'LA9625-0': 3, 'LA9626-8': 4, 'LA9627-6': 5 };
-
-function ecogAnswer(concepts: (CodeableConcept | undefined)[]): number | undefined {
-  for (const cc of concepts) {
-    for (const coding of codingsOf(cc)) {
-      const key = codingKey(coding.system, coding.code);
-      const score = key?.startsWith(`${LOINC}|`) ? ECOG_ANSWERS[key.slice(LOINC.length + 1)] : undefined;
-      if (score !== undefined) return score;
-    }
-  }
-  return undefined;
-}
-
-function numberOf(carrier: Carrier): number | undefined {
-  if (typeof carrier.valueInteger === 'number') return carrier.valueInteger;
-  if (isObject(carrier.valueQuantity) && typeof carrier.valueQuantity.value === 'number') return carrier.valueQuantity.value;
-  const text = str(carrier.valueString);
-  const m = text !== undefined ? /^\s*(?:ecog|karnofsky|kps)?\s*:?\s*(\d+)\s*%?\s*$/i.exec(text) : null;
-  return m ? Number(m[1]) : undefined;
-}
-
-function readEcog(reading: Reading): ReadResult<Fact<number>> {
-  const { carrier } = reading;
-  const score = numberOf(carrier) ?? ecogAnswer([carrier.valueCodeableConcept, ...(Array.isArray(carrier.interpretation) ? carrier.interpretation : [])]);
-  if (score === undefined) return { problem: 'no ECOG score in the value' };
-  if (!Number.isInteger(score) || score < 0 || score > 5) return { problem: `ECOG ${score} is not a score 0–5` };
-  return { fact: { value: score, ...provenance(reading) } };
-}
-
-/** Karnofsky → ECOG: 90–100 → 0, 70–80 → 1, 50–60 → 2, 30–40 → 3, 10–20 → 4, 0 → 5. */
-export function karnofskyToEcog(karnofsky: number): number {
-  if (karnofsky >= 90) return 0;
-  if (karnofsky >= 70) return 1;
-  if (karnofsky >= 50) return 2;
-  if (karnofsky >= 30) return 3;
-  if (karnofsky >= 10) return 4;
-  return 5;
-}
-
-function readKarnofsky(reading: Reading): ReadResult<Fact<number>> {
-  const kps = numberOf(reading.carrier);
-  if (kps === undefined) return { problem: 'no Karnofsky score in the value' };
-  if (kps < 0 || kps > 100) return { problem: `Karnofsky ${kps} is not a score 0–100` };
-  // Fact has no note field: the unit carries the basis so the card can say the ECOG was mapped.
-  return { fact: { value: karnofskyToEcog(kps), unit: `ECOG mapped from Karnofsky ${kps} %`, ...provenance(reading) } };
-}
 
 type DiseaseStatus = 'progressing' | 'stable' | 'responding' | 'unknown';
 const DISEASE_STATUSES = new Set<string>(['progressing', 'stable', 'responding', 'unknown']);

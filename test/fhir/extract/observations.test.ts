@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { CodeableConcept, Observation, Resource } from 'fhir/r4.js';
 import { describe, expect, it } from 'vitest';
 import { isKnown } from '../../../src/engine/picture.js';
-import { extractObservationFacts, karnofskyToEcog, MITOSES_UNITS, type ObservationFacts, parseKi67Text } from '../../../src/fhir/extract/observations.js';
+import { parseKi67Text } from '../../../src/fhir/extract/ki67.js';
+import { MITOSES_UNITS } from '../../../src/fhir/extract/mitoses.js';
+import { extractObservationFacts, type ObservationFacts } from '../../../src/fhir/extract/observations.js';
+import { karnofskyToEcog } from '../../../src/fhir/extract/performance-status.js';
 import { ResourceSet } from '../../../src/fhir/resources.js';
 import { loadTerminology } from '../../../src/fhir/terminology.js';
 

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { Bundle, Dosage, Medication, MedicationAdministration, MedicationRequest, MedicationStatement, Resource } from 'fhir/r4.js';
 import { describe, expect, it } from 'vitest';
 import type { Therapy } from '../../../src/engine/picture.js';
-import { depotWindow, extractTherapies, routeOf, strengthMg } from '../../../src/fhir/extract/therapy.js';
+import { depotWindow, strengthMg } from '../../../src/fhir/extract/depot.js';
+import { routeOf } from '../../../src/fhir/extract/dosage.js';
+import { extractTherapies } from '../../../src/fhir/extract/therapy.js';
 import { ResourceSet } from '../../../src/fhir/resources.js';
 import { loadTerminology } from '../../../src/fhir/terminology.js';
 
