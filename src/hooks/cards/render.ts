@@ -39,8 +39,13 @@ export function formatFacts(facts: readonly CitedFact[]): string {
 }
 
 /** CDS Hooks: summary is one sentence under 140 characters. A longer one is cut at a word, never mid-word. */
+/** Text that opens with a drug as recorded ("axitinib 5 mg tablet is …") still starts a sentence with a capital. */
+function sentenceCase(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function clampSummary(raw: string): string {
-  const text = raw.charAt(0).toUpperCase() + raw.slice(1);
+  const text = sentenceCase(raw);
   if (text.length < 140) return text;
   return `${text.slice(0, 137).replace(/\s+\S*$/, '')}…`;
 }
@@ -57,7 +62,7 @@ export function renderCard(rec: Recommendation, template: CardTemplate, actions:
   if (!summaryText) throw new Error(`${template.file}: no summary for variant "${rec.variant}"`);
   const values = { ...rec.values, facts: formatFacts(rec.facts) };
   const lead = template.lead?.[rec.variant];
-  const withLead = { ...values, lead: lead ? fill(lead, values, template.file) : '' };
+  const withLead = { ...values, lead: lead ? sentenceCase(fill(lead, values, template.file)) : '' };
 
   const card: Card = {
     uuid: newId(),
