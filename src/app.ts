@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
 import Fastify from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
@@ -7,6 +8,7 @@ import type { Rule } from './engine/recommendation.js';
 import { loadTerminology } from './fhir/terminology.js';
 import { createJwtVerifier } from './hooks/auth.js';
 import { loadCardTemplates } from './hooks/cards/templates.js';
+import { cdsErrorHandler, notFoundHandler } from './hooks/error-handler.js';
 import { cdsHooksPlugin } from './hooks/plugin.js';
 import { projectPath } from './paths.js';
 
@@ -54,12 +56,34 @@ export function defaultDeps(config: Config): AppDeps {
 export async function buildApp(config: Config, deps: AppDeps = defaultDeps(config)) {
   const terminology = loadTerminology();
   const templates = loadCardTemplates(projectPath('cards'), deps.rules);
+  const { limits } = config;
   const app = Fastify({
     loggerInstance: deps.logger,
-    bodyLimit: 5 * 1024 * 1024,
+    bodyLimit: limits.bodyLimitBytes,
+    // A request must arrive whole within requestTimeoutMs (slow senders get 408), and a connection idle that long is
+    // closed. Node checks the request time-out on an interval (30 s by default): keep it a fraction of the time-out.
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.requestTimeoutMs,
+    http: { headersTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(limits.requestTimeoutMs / 4))) },
     requestIdHeader: false,
     genReqId: () => deps.newId(),
   });
+  app.setErrorHandler(cdsErrorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  if (config.securityHeaders.enabled) {
+    // A JSON API: no CSP (nothing is rendered), but no sniffing, no framing, no referrer, HSTS; responses may be read
+    // cross-origin (CORS decides who may), since the CDS Hooks Sandbox calls from the browser.
+    await app.register(helmet, {
+      global: true,
+      contentSecurityPolicy: false,
+      crossOriginEmbedderPolicy: false,
+      crossOriginOpenerPolicy: false,
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      frameguard: { action: 'deny' },
+      referrerPolicy: { policy: 'no-referrer' },
+      hsts: config.securityHeaders.hstsMaxAgeSeconds > 0 ? { maxAge: config.securityHeaders.hstsMaxAgeSeconds, includeSubDomains: false } : false,
+    });
+  }
   if (!config.auth.required) {
     app.log.warn('CDS_AUTH=disabled: calls are NOT authenticated; use this for local work only');
   }
@@ -78,7 +102,17 @@ export async function buildApp(config: Config, deps: AppDeps = defaultDeps(confi
   await app.register(cdsHooksPlugin, {
     config,
     verifier,
-    evaluate: { rules: deps.rules, terminology, templates, fhir: config.fhir, picture: config.picture, settings: config.rules, now: deps.now, newId: deps.newId },
+    evaluate: {
+      rules: deps.rules,
+      terminology,
+      templates,
+      fhir: config.fhir,
+      hookDeadlineMs: limits.hookDeadlineMs,
+      picture: config.picture,
+      settings: config.rules,
+      now: deps.now,
+      newId: deps.newId,
+    },
   });
   return app;
 }

@@ -59,11 +59,20 @@ const envSchema = z.object({
   CORS_ORIGINS: csv.default(['*']),
   FHIR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
   FHIR_PAGE_CAP: z.coerce.number().int().min(1).max(100).default(20),
+  FHIR_MAX_RESPONSE_BYTES: z.coerce.number().int().min(65_536).max(268_435_456).default(10_485_760),
+  HOOK_DEADLINE_MS: z.coerce.number().int().min(200).max(60_000).default(3000),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(104_857_600).default(5_242_880),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).max(300_000).default(10_000),
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).max(1_000_000).default(1200),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  SECURITY_HEADERS: z.enum(['on', 'off']).default('on'),
+  HSTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(63_072_000).default(31_536_000),
   DEPOT_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(14),
   CRCL_ADJUSTED_WEIGHT_ABOVE_IBW_PERCENT: z.coerce.number().int().min(100).max(1000).default(120),
   RULE_SETTINGS: jsonValue('RULE_SETTINGS').pipe(ruleSettingsSchema).optional(),
   FHIR_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   FHIR_SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
+  FHIR_SANDBOX_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
 });
 
 export interface Config {
@@ -81,9 +90,27 @@ export interface Config {
   };
   corsOrigins: string[];
   fhir: {
+    /** Deadline for one FHIR read or search (all its pages); the hook deadline caps it. */
     timeoutMs: number;
     /** How many search pages (`Bundle.link[next]`) are followed per prefetch key. */
     pageCap: number;
+    /** A FHIR response larger than this is not read (its data is named on the data-unavailable card). */
+    maxResponseBytes: number;
+  };
+  limits: {
+    /** A hook answers within this: what the FHIR server has not delivered by then is named as unavailable. */
+    hookDeadlineMs: number;
+    /** Largest request body accepted (413 above). */
+    bodyLimitBytes: number;
+    /** Time to receive a whole request, and the longest a connection may sit idle (408 / closed). */
+    requestTimeoutMs: number;
+    /** Requests per client (verified JWT issuer, else IP) per window; undefined: no rate limit. */
+    rateLimit?: { max: number; windowMs: number };
+  };
+  securityHeaders: {
+    enabled: boolean;
+    /** `Strict-Transport-Security: max-age`; 0 sends no HSTS header. */
+    hstsMaxAgeSeconds: number;
   };
   picture: PictureOptions;
   rules: RuleSettings;
@@ -100,6 +127,8 @@ export interface PictureOptions {
 export interface FhirSandboxConfig {
   port: number;
   host: string;
+  /** Benchmarks only: every FHIR request is answered this many ms late (0: no delay). */
+  delayMs: number;
   logLevel: Config['logLevel'];
 }
 
@@ -130,6 +159,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  CDS_TRUSTED_CLIENTS: required when CDS_AUTH=required (a JSON list of {"iss","jwksUrl"} or {"iss","jwks"}); set CDS_AUTH=disabled for local work only',
     );
   }
+  if (e.REQUEST_TIMEOUT_MS <= e.HOOK_DEADLINE_MS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  REQUEST_TIMEOUT_MS: must be longer than HOOK_DEADLINE_MS (${e.REQUEST_TIMEOUT_MS} ms ≤ ${e.HOOK_DEADLINE_MS} ms): the connection would be cut before the hook answers`,
+    );
+  }
   const publicBaseUrls = (e.PUBLIC_BASE_URLS ?? [`http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`]).map((url) =>
     url.replace(/\/+$/, ''),
   );
@@ -146,7 +180,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxLifetimeSeconds: e.CDS_JWT_MAX_LIFETIME_SECONDS,
     },
     corsOrigins: e.CORS_ORIGINS,
-    fhir: { timeoutMs: e.FHIR_TIMEOUT_MS, pageCap: e.FHIR_PAGE_CAP },
+    fhir: { timeoutMs: e.FHIR_TIMEOUT_MS, pageCap: e.FHIR_PAGE_CAP, maxResponseBytes: e.FHIR_MAX_RESPONSE_BYTES },
+    limits: {
+      hookDeadlineMs: e.HOOK_DEADLINE_MS,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      ...(e.RATE_LIMIT_MAX > 0 ? { rateLimit: { max: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS } } : {}),
+    },
+    securityHeaders: { enabled: e.SECURITY_HEADERS === 'on', hstsMaxAgeSeconds: e.HSTS_MAX_AGE_SECONDS },
     picture: { depotGraceDays: e.DEPOT_GRACE_DAYS, adjustedWeightAbovePercentIdeal: e.CRCL_ADJUSTED_WEIGHT_ABOVE_IBW_PERCENT },
     rules: { ...DEFAULT_RULE_SETTINGS, ...e.RULE_SETTINGS },
   };
@@ -158,5 +199,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  */
 export function loadFhirSandboxConfig(env: NodeJS.ProcessEnv = process.env): FhirSandboxConfig {
   const e = parseEnv(env);
-  return { port: e.FHIR_SANDBOX_PORT, host: e.FHIR_SANDBOX_HOST, logLevel: e.LOG_LEVEL };
+  return { port: e.FHIR_SANDBOX_PORT, host: e.FHIR_SANDBOX_HOST, delayMs: e.FHIR_SANDBOX_DELAY_MS, logLevel: e.LOG_LEVEL };
 }

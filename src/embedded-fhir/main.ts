@@ -14,8 +14,9 @@ async function main(): Promise<void> {
   const log = QUIET_LEVELS.has(config.logLevel) ? () => {} : (msg: string) => console.log(msg);
   const fixturesDir = projectPath('fixtures', 'patients');
 
-  const server = await startEmbeddedFhirServer({ port: config.port, host: config.host, fixturesDir, log });
+  const server = await startEmbeddedFhirServer({ port: config.port, host: config.host, fixturesDir, log, delayMs: config.delayMs });
   console.log(`FHIR R4 server ready at ${server.url} (${server.fixtureBundles} fixture bundles)`);
+  if (config.delayMs > 0) log(`every request is answered ${config.delayMs} ms late (FHIR_SANDBOX_DELAY_MS, benchmarks only)`);
   log(`started in ${Math.round(performance.now() - started)} ms`);
 
   let closing = false;

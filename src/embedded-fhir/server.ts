@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import cors from '@fastify/cors';
 import {
   getExpressionForResourceType,
@@ -44,6 +45,11 @@ export interface EmbeddedFhirServerOptions {
   fixturesDir?: string;
   /** One line per event; never receives resource contents. */
   log?: (msg: string) => void;
+  /**
+   * Benchmarks only (`FHIR_SANDBOX_DELAY_MS`): every request under `/fhir` is answered this many ms late, as a
+   * remote EHR's FHIR server would be. Requests wait in parallel (a timer, not a busy loop). 0 or absent: no delay.
+   */
+  delayMs?: number;
 }
 
 const BASE_PATH = '/fhir';
@@ -258,7 +264,9 @@ export async function startEmbeddedFhirServer(opts: EmbeddedFhirServerOptions): 
     return send(reply, 500, outcome('error', 'exception', 'Internal server error'));
   });
 
+  const delayMs = opts.delayMs ?? 0;
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (delayMs > 0) await sleep(delayMs);
     // Links and Location follow the Host the client used (localhost vs 127.0.0.1, proxies); fall back if it is unusable.
     let url: URL;
     try {

@@ -21,6 +21,10 @@ export interface FhirClientOptions {
   timeoutMs: number;
   /** How many `next` pages a search follows at most. */
   pageCap: number;
+  /** A read, or a search with all its pages, larger than this is not read (default 10 MiB). */
+  maxResponseBytes?: number;
+  /** The hook's overall deadline: when it aborts, every query still running stops. */
+  signal?: AbortSignal;
 }
 
 export interface SearchResult {
@@ -36,38 +40,99 @@ export interface FhirClient {
   completePages(first: Bundle): Promise<SearchResult>;
 }
 
-function describeFailure(err: unknown): string {
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+export const HOOK_DEADLINE_MESSAGE = 'the FHIR server did not answer within the time this service has to answer the EHR';
+
+/** One query (a read, or a search with all its pages): its own time-out, the hook's deadline, the bytes read so far. */
+interface QuerySignal {
+  signal: AbortSignal;
+  timeout: AbortSignal;
+  hook?: AbortSignal;
+  bytes: number;
+}
+
+function describeFailure(err: unknown, query: QuerySignal): string {
   if (err instanceof FhirReadError) return err.message;
-  if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return 'the FHIR server did not answer in time';
+  if (query.hook?.aborted) return HOOK_DEADLINE_MESSAGE;
+  if (query.timeout.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))) return 'the FHIR server did not answer in time';
   return 'the FHIR server could not be reached';
 }
 
+function megabytes(bytes: number): string {
+  return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+}
+
+function statusMessage(status: number): string {
+  if (status === 401 || status === 403) return `the FHIR server refused access (HTTP ${status})`;
+  return `the FHIR server answered HTTP ${status}`;
+}
+
 /**
- * A FHIR R4 REST client for one hook call: bearer token when the EHR gave one, a deadline per query, paging.
- * @param opts - base URL, token, deadline and page cap
+ * A FHIR R4 REST client for one hook call: bearer token when the EHR gave one, a deadline per query (capped by the
+ * hook's deadline), a size cap per response, paging.
+ * @param opts - base URL, token, deadlines, page cap and size cap
  */
 export function createFhirClient(opts: FhirClientOptions): FhirClient {
   const base = opts.baseUrl.replace(/\/+$/, '');
   const origin = new URL(base).origin;
+  const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const headers: Record<string, string> = { accept: 'application/fhir+json, application/json' };
   if (opts.accessToken) headers.authorization = `Bearer ${opts.accessToken}`;
 
-  async function get(url: string, signal: AbortSignal): Promise<Resource> {
+  function querySignal(): QuerySignal {
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    return opts.signal ? { signal: AbortSignal.any([timeout, opts.signal]), timeout, hook: opts.signal, bytes: 0 } : { signal: timeout, timeout, bytes: 0 };
+  }
+
+  /** The body as text, refused as soon as the query's pages together pass the size cap (declared or counted). */
+  async function readBody(response: Response, query: QuerySignal): Promise<string> {
+    const tooLarge = () => new FhirReadError(`the FHIR server's answer was larger than ${megabytes(maxBytes)} and was not read`);
+    const declared = Number(response.headers.get('content-length'));
+    if (Number.isFinite(declared) && query.bytes + declared > maxBytes) {
+      await response.body?.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    if (!response.body) return '';
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (query.bytes + size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+    query.bytes += size;
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  async function get(url: string, query: QuerySignal): Promise<Resource> {
+    if (query.signal.aborted) throw new FhirReadError(describeFailure(query.signal.reason, query));
     let response: Response;
     try {
-      response = await fetch(url, { headers, signal, redirect: 'error' });
+      response = await fetch(url, { headers, signal: query.signal, redirect: 'error' });
     } catch (err) {
-      throw new FhirReadError(describeFailure(err));
+      throw new FhirReadError(describeFailure(err, query));
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
-      throw new FhirReadError(`the FHIR server answered HTTP ${response.status}`, response.status);
+      throw new FhirReadError(statusMessage(response.status), response.status);
+    }
+    let text: string;
+    try {
+      text = await readBody(response, query);
+    } catch (err) {
+      throw new FhirReadError(describeFailure(err, query));
     }
     let body: unknown;
     try {
-      body = await response.json();
-    } catch (err) {
-      throw new FhirReadError(err instanceof Error && err.name === 'TimeoutError' ? describeFailure(err) : 'the FHIR server sent invalid JSON');
+      body = JSON.parse(text);
+    } catch {
+      throw new FhirReadError('the FHIR server sent invalid JSON');
     }
     if (!body || typeof body !== 'object' || typeof (body as Resource).resourceType !== 'string') {
       throw new FhirReadError('the FHIR server sent something that is not a FHIR resource');
@@ -76,8 +141,8 @@ export function createFhirClient(opts: FhirClientOptions): FhirClient {
   }
 
   /** Follows `next` links on the same server only: the token must never go to another host. */
-  async function followPages(first: Bundle, signal: AbortSignal): Promise<SearchResult> {
-    const entries = [...entriesOf(first)];
+  async function followPages(first: Bundle, signal: QuerySignal): Promise<SearchResult> {
+    const entries = entriesOf(first).slice();
     const seen = new Set<string>();
     let next = nextLinkOf(first);
     let pages = 1;
@@ -89,7 +154,7 @@ export function createFhirClient(opts: FhirClientOptions): FhirClient {
       seen.add(url.href);
       const page = (await get(url.href, signal)) as Bundle;
       if (page.resourceType !== 'Bundle') throw new FhirReadError('a search page was not a Bundle');
-      entries.push(...entriesOf(page));
+      for (const entry of entriesOf(page)) entries.push(entry);
       next = nextLinkOf(page);
       pages++;
     }
@@ -98,16 +163,16 @@ export function createFhirClient(opts: FhirClientOptions): FhirClient {
 
   return {
     async read(relativeUrl) {
-      return get(`${base}/${relativeUrl.replace(/^\/+/, '')}`, AbortSignal.timeout(opts.timeoutMs));
+      return get(`${base}/${relativeUrl.replace(/^\/+/, '')}`, querySignal());
     },
     async search(relativeUrl) {
-      const signal = AbortSignal.timeout(opts.timeoutMs);
+      const signal = querySignal();
       const first = (await get(`${base}/${relativeUrl.replace(/^\/+/, '')}`, signal)) as Bundle;
       if (first.resourceType !== 'Bundle') throw new FhirReadError('a search did not return a Bundle');
       return followPages(first, signal);
     },
     async completePages(first) {
-      return followPages(first, AbortSignal.timeout(opts.timeoutMs));
+      return followPages(first, querySignal());
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Bundle, OperationOutcome, Resource } from 'fhir/r4.js';
 import { PrefetchMissing } from '../errors.js';
-import { createFhirClient, FhirReadError, type FhirClient, type FhirClientOptions } from './client.js';
+import { createFhirClient, FhirReadError, HOOK_DEADLINE_MESSAGE, type FhirClient, type FhirClientOptions } from './client.js';
 import { entriesOf, isWellFormedBundle, nextLinkOf, ResourceSet } from './resources.js';
 
 /** A prefetch template a service declares in discovery: a relative FHIR read or search with `{{tokens}}`. */
@@ -20,7 +20,12 @@ export interface PrefetchInput {
   fhirServer?: string;
   accessToken?: string;
   now: Date;
-  client: Omit<FhirClientOptions, 'baseUrl' | 'accessToken'>;
+  client: Omit<FhirClientOptions, 'baseUrl' | 'accessToken' | 'signal'>;
+  /**
+   * The hook's deadline: when it aborts, queries still running are stopped, named in `unreadable`, and whatever
+   * they deliver later is ignored.
+   */
+  deadline?: AbortSignal;
 }
 
 export interface PrefetchResult {
@@ -104,29 +109,28 @@ export async function resolvePrefetch(input: PrefetchInput): Promise<PrefetchRes
   const resources = new ResourceSet();
   const unreadable: string[] = [];
   const client = input.fhirServer
-    ? createFhirClient({ ...input.client, baseUrl: input.fhirServer, accessToken: input.accessToken })
+    ? createFhirClient({ ...input.client, baseUrl: input.fhirServer, accessToken: input.accessToken, ...(input.deadline ? { signal: input.deadline } : {}) })
     : undefined;
 
   const toFetch: { template: PrefetchTemplate; url: string }[] = [];
   const missing: string[] = [];
-  const partial: Promise<void>[] = [];
+  const tasks = new DeadlineTasks(input.deadline);
   for (const template of input.templates) {
     const sent = input.prefetch?.[template.key];
     if (sent === null) continue;
     if (isUsable(sent)) {
       const hasNext = sent.resourceType === 'Bundle' && nextLinkOf(sent as Bundle) !== undefined;
       if (hasNext && client) {
-        partial.push(
-          client.completePages(sent as Bundle).then(
-            ({ bundle, truncated }) => {
-              resources.add(bundle);
-              if (truncated) unreadable.push(`${template.describes}: only the first pages were read`);
-            },
-            (err: unknown) => {
-              resources.add(sent);
-              unreadable.push(`${template.describes}: later pages could not be read (${err instanceof FhirReadError ? err.message : 'error'})`);
-            },
-          ),
+        tasks.run(
+          () => client.completePages(sent as Bundle),
+          ({ bundle, truncated }) => {
+            resources.add(bundle);
+            if (truncated) unreadable.push(`${template.describes}: only the first pages were read`);
+          },
+          (reason) => {
+            resources.add(sent);
+            unreadable.push(`${template.describes}: later pages could not be read (${reason})`);
+          },
         );
       } else {
         resources.add(sent);
@@ -146,21 +150,79 @@ export async function resolvePrefetch(input: PrefetchInput): Promise<PrefetchRes
     );
   }
 
-  const fetches = toFetch.map(async ({ template, url }) => {
-    try {
-      const isSearch = url.split('?')[0]?.includes('/') === false;
-      if (isSearch) {
-        const { bundle, truncated } = await client!.search(url);
+  for (const { template, url } of toFetch) {
+    const isSearch = url.split('?')[0]?.includes('/') === false;
+    tasks.run(
+      async () => (isSearch ? client!.search(url) : { bundle: await client!.read(url), truncated: false }),
+      ({ bundle, truncated }) => {
         resources.add(bundle);
         if (truncated) unreadable.push(`${template.describes}: only the first pages were read`);
-      } else {
-        resources.add(await client!.read(url));
-      }
-    } catch (err) {
-      if (err instanceof FhirReadError && err.status === 404) return; // a read of something that does not exist: no data
-      unreadable.push(`${template.describes}: ${err instanceof FhirReadError ? err.message : 'could not be read'}`);
-    }
-  });
-  await Promise.all([...fetches, ...partial]);
+      },
+      (reason, err) => {
+        if (err instanceof FhirReadError && err.status === 404) return; // a read of something that does not exist: no data
+        unreadable.push(`${template.describes}: ${reason}`);
+      },
+    );
+  }
+  await tasks.settled();
   return { resources, unreadable, client, fetchedKeys: toFetch.map((f) => f.template.key) };
+}
+
+/**
+ * Queries run in parallel against a deadline. A query that settles in time hands its result (or failure) to its
+ * handlers; at the deadline, the ones still running get their failure handler with the deadline as the reason,
+ * and whatever they deliver later is dropped, so the hook can answer with what it has.
+ */
+export class DeadlineTasks {
+  private readonly pending = new Map<number, () => void>();
+  private readonly running: Promise<void>[] = [];
+  private closed = false;
+  private next = 0;
+
+  constructor(private readonly deadline: AbortSignal | undefined) {}
+
+  /**
+   * Starts one query.
+   * @param query - the query
+   * @param ok - called with its result if it settles before the deadline
+   * @param failed - called with the reason in words (and the error, if any) if it fails or outlives the deadline
+   */
+  run<T>(query: () => Promise<T>, ok: (value: T) => void, failed: (reason: string, err: unknown) => void): void {
+    const id = this.next++;
+    this.pending.set(id, () => failed(HOOK_DEADLINE_MESSAGE, undefined));
+    const settle = (handle: () => void) => {
+      if (this.closed) return;
+      this.pending.delete(id);
+      handle();
+    };
+    this.running.push(
+      Promise.resolve()
+        .then(query)
+        .then(
+          (value) => settle(() => ok(value)),
+          (err: unknown) => settle(() => failed(err instanceof FhirReadError ? err.message : 'could not be read', err)),
+        ),
+    );
+  }
+
+  /** Resolves when every query has settled, or at the deadline. */
+  async settled(): Promise<void> {
+    const all = Promise.all(this.running).then(() => undefined);
+    const deadline = this.deadline;
+    if (!deadline || this.pending.size === 0) return all;
+    await new Promise<void>((resolve) => {
+      const onAbort = () => {
+        this.closed = true;
+        for (const fail of this.pending.values()) fail();
+        this.pending.clear();
+        resolve();
+      };
+      if (deadline.aborted) return onAbort();
+      deadline.addEventListener('abort', onAbort, { once: true });
+      void all.then(() => {
+        deadline.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+  }
 }

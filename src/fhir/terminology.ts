@@ -105,6 +105,12 @@ const SYSTEM_ALIASES: Record<string, string> = {
 const ICD10 = 'http://hl7.org/fhir/sid/icd-10-cm';
 const ICDO3 = 'http://terminology.hl7.org/CodeSystem/icd-o-3';
 
+/** A coding system with its aliases folded (`urn:oid:2.16.840.1.113883.6.1` → `http://loinc.org`). */
+export function canonicalSystem(system: string): string {
+  const trimmed = system.trim();
+  return SYSTEM_ALIASES[trimmed] ?? trimmed;
+}
+
 /** Canonical key for a coding: alias systems folded, ICD-10 without dots, ICD-O-3 without the slash. */
 export function codingKey(system: string | undefined, code: string | undefined): string | undefined {
   if (!system || !code) return undefined;
@@ -152,6 +158,11 @@ export function drugNames(concept: Concept): string[] {
   }
   return [...new Set(names.filter(Boolean).map((n) => n.toLowerCase()))];
 }
+
+/** What `conceptsForCoding` answers for a coding no concept lists (shared: callers only read it). */
+const NO_CONCEPTS = Object.freeze([]) as unknown as Concept[];
+/** Distinct (system, code) pairs remembered by `conceptsForCoding` before the memory starts again. */
+const MAX_REMEMBERED_LOOKUPS = 50_000;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -220,6 +231,9 @@ export function buildTerminology(raw: unknown, products?: unknown): Terminology 
     .sort((a, b) => b.name.length - a.name.length)
     .map(({ concept, name }) => ({ concept, re: new RegExp(`(?<![\\w-])${escapeRegExp(name)}(?![\\w-])`, 'i') }));
 
+  const lookups = new Map<string, Map<string, Concept[]>>();
+  let lookupCount = 0;
+
   return {
     concept(id) {
       const found = concepts.get(id);
@@ -227,8 +241,27 @@ export function buildTerminology(raw: unknown, products?: unknown): Terminology 
       return found;
     },
     conceptsForCoding(coding) {
-      const key = codingKey(coding.system, coding.code);
-      return key ? (byCoding.get(key) ?? []) : [];
+      const { system, code } = coding;
+      // Hot path (every coding of every resource, in several extractors): remembered by the codes as written, so a
+      // coding seen before costs two Map look-ups instead of folding its system and code again.
+      if (typeof system === 'string' && typeof code === 'string') {
+        let bySystem = lookups.get(system);
+        const known = bySystem?.get(code);
+        if (known) return known;
+        const key = codingKey(system, code);
+        const found = (key ? byCoding.get(key) : undefined) ?? NO_CONCEPTS;
+        if (lookupCount >= MAX_REMEMBERED_LOOKUPS) {
+          lookups.clear();
+          lookupCount = 0;
+          bySystem = undefined;
+        }
+        if (!bySystem) lookups.set(system, (bySystem = new Map()));
+        bySystem.set(code, found);
+        lookupCount++;
+        return found;
+      }
+      const key = codingKey(system, code);
+      return key ? (byCoding.get(key) ?? NO_CONCEPTS) : NO_CONCEPTS;
     },
     drugsInText(text) {
       const hits: { concept: Concept; at: number }[] = [];

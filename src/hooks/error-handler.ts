@@ -9,7 +9,20 @@ export interface ErrorBody {
 }
 
 /** Fastify's own refusals (invalid JSON, body too large, wrong content type) in the catalogue's words. */
-const FRAMEWORK_CODES: Record<number, string> = { 400: 'bad-request', 404: 'not-found', 413: 'payload-too-large', 415: 'unsupported-media-type' };
+const FRAMEWORK_CODES: Record<number, string> = {
+  400: 'bad-request',
+  404: 'not-found',
+  408: 'request-timeout',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'too-many-requests',
+};
+
+/** A sentence for a framework refusal that came without one. */
+function frameworkMessage(status: number, message: unknown): string {
+  if (typeof message === 'string' && message.trim() !== '') return message;
+  return `The request was refused (HTTP ${status})`;
+}
 
 /**
  * Maps the error catalogue (and Fastify's own 4xx, e.g. invalid JSON, body too large) to status + body once.
@@ -21,10 +34,18 @@ export function cdsErrorHandler(error: FastifyError | Error, request: FastifyReq
     request.log.info({ status: error.status, code: error.code }, 'request refused');
     return reply.status(error.status).send(body);
   }
-  const status = (error as FastifyError).statusCode;
+  const status = (error as FastifyError | undefined)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return reply.status(status).send({ error: FRAMEWORK_CODES[status] ?? 'bad-request', message: error.message } satisfies ErrorBody);
+    return reply.status(status).send({ error: FRAMEWORK_CODES[status] ?? 'bad-request', message: frameworkMessage(status, error.message) } satisfies ErrorBody);
   }
-  request.log.error({ err: { type: error.name, stack: error.stack } }, 'unexpected error');
+  request.log.error({ err: { type: (error as Error | undefined)?.name, stack: (error as Error | undefined)?.stack } }, 'unexpected error');
   return reply.status(500).send({ error: 'internal', message: 'Internal error; the service logged it without patient data' } satisfies ErrorBody);
+}
+
+/** Unknown routes (any method): 404 in the catalogue's words; the path is not echoed, it may carry an id. */
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
+  return reply.status(404).send({
+    error: 'not-found',
+    message: `Nothing answers ${request.method} here; the CDS services are listed at GET /cds-services`,
+  } satisfies ErrorBody);
 }

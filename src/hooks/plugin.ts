@@ -1,12 +1,20 @@
 import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { BadRequest, UnknownService } from '../errors.js';
+import { BadRequest, CdsError, Unauthorized, UnknownService } from '../errors.js';
 import { expectedAudiences, type JwtVerifier } from './auth.js';
 import { cdsErrorHandler } from './error-handler.js';
 import { evaluateHook, type EvaluateDeps } from './evaluate.js';
 import { contextSchemas, describeIssues, feedbackSchema, hookRequestSchema } from './request.schema.js';
 import { discoveryDocument, services } from './services.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified JWT issuer of the caller (auth on), the rate limit's key. */
+    cdsClientIss?: string;
+  }
+}
 
 export interface CdsHooksOptions {
   config: Config;
@@ -14,9 +22,16 @@ export interface CdsHooksOptions {
   evaluate: EvaluateDeps;
 }
 
+/** "1 minute", "30 seconds", "1.5 seconds": a window in words for the 429 message. */
+function windowInWords(ms: number): string {
+  if (ms % 60_000 === 0) return ms === 60_000 ? '1 minute' : `${ms / 60_000} minutes`;
+  return ms === 1000 ? '1 second' : `${ms / 1000} seconds`;
+}
+
 /**
  * The CDS Hooks surface, encapsulated: CORS (preflights answered before authentication), JWT authentication of
- * every call, discovery, the three services and their feedback, and the error mapping.
+ * every call, a rate limit per client (after authentication, before the body is read), discovery, the three
+ * services and their feedback, and the error mapping.
  */
 export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions) {
   const { config, verifier } = opts;
@@ -29,6 +44,8 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: ['authorization', 'content-type', 'accept'],
     maxAge: 600,
+    // An OPTIONS without the preflight headers gets the same 204 rather than a plain-text 400.
+    strictPreflight: false,
   });
   app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
@@ -37,13 +54,45 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
   app.addHook('onRequest', async (request: FastifyRequest) => {
     if (!verifier) return;
     const path = request.url.split('?')[0] ?? request.url;
-    const client = await verifier.verify(request.headers.authorization, expectedAudiences(config.auth.publicBaseUrls, path));
+    let client: Awaited<ReturnType<JwtVerifier['verify']>>;
+    try {
+      client = await verifier.verify(request.headers.authorization, expectedAudiences(config.auth.publicBaseUrls, path));
+    } catch (err) {
+      if (err instanceof CdsError) throw err;
+      // Fail closed: a token whose checking itself failed is refused, and the failure logged (never the token).
+      request.log.error({ err: { type: (err as Error | undefined)?.name, stack: (err as Error | undefined)?.stack } }, 'token verification failed unexpectedly');
+      throw new Unauthorized('The token could not be verified');
+    }
+    request.cdsClientIss = client.iss;
     request.log.info({ iss: client.iss }, 'client authenticated');
+  });
+
+  // Per client: the verified issuer when auth is on (an EHR is one client however many addresses it calls from),
+  // else the address. Counted in preParsing: after authentication, before the body is read.
+  const limit = config.limits.rateLimit;
+  if (limit) {
+    await app.register(rateLimit, {
+      max: limit.max,
+      timeWindow: limit.windowMs,
+      hook: 'preParsing',
+      keyGenerator: (request) => (request.cdsClientIss ? `iss:${request.cdsClientIss}` : `ip:${request.ip}`),
+      errorResponseBuilder: (_request, context) =>
+        Object.assign(
+          new Error(`Too many requests: this client may make ${context.max} requests per ${windowInWords(limit.windowMs)}; retry in ${context.after}`),
+          { statusCode: 429 },
+        ),
+    });
+  }
+
+  // Answers carry patient-derived advice: no cache may keep them.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('cache-control', 'no-store');
+    return payload;
   });
 
   app.get('/cds-services', async () => discovery);
 
-  app.post<{ Params: { id: string } }>('/cds-services/:id', async (request) => {
+  app.post<{ Params: { id: string } }>('/cds-services/:id', async (request, reply) => {
     const service = byId.get(request.params.id);
     if (!service) throw new UnknownService(`No CDS service "${request.params.id}" here; see GET /cds-services`);
     const parsed = hookRequestSchema.safeParse(request.body);
@@ -59,7 +108,11 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
     if (config.production && body.fhirServer?.startsWith('http:')) {
       throw new BadRequest('fhirServer must use https for production data', ['fhirServer: must be an https URL']);
     }
-    const result = await evaluateHook(service, { ...body, context: context.data }, opts.evaluate);
+    const result = await evaluateHook(service, { ...body, context: context.data }, opts.evaluate, reply.elapsedTime);
+    if (result.failure) {
+      const err = result.failure.error as Error | undefined;
+      request.log.error({ stage: result.failure.stage, err: { type: err?.name, stack: err?.stack } }, 'hook evaluation failed; answered with the data-unavailable card');
+    }
     request.log.info({ hookInstance: body.hookInstance, service: service.id, ...result.stats, cards: result.cards.length }, 'hook answered');
     return { cards: result.cards };
   });

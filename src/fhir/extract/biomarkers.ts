@@ -47,21 +47,51 @@ function asArray<T>(value: T | T[] | undefined | null): T[] {
   return (Array.isArray(value) ? value : [value]).filter((v) => v !== null && v !== undefined);
 }
 
+const isObjectValue = (value: unknown): value is object => value !== null && typeof value === 'object';
+
+/** The object items of `cc.coding` (one coding or a list); the list itself when it holds nothing else (read only). */
 function codings(cc: CodeableConcept | undefined): Coding[] {
-  return cc && typeof cc === 'object' ? asArray(cc.coding).filter((c) => typeof c === 'object') : [];
+  if (!cc || typeof cc !== 'object') return [];
+  const raw: unknown = cc.coding;
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) return isObjectValue(raw) ? [raw as Coding] : [];
+  return raw.every(isObjectValue) ? (raw as Coding[]) : (raw.filter(isObjectValue) as Coding[]);
 }
 
+const isText = (t: unknown): t is string => typeof t === 'string' && t.trim() !== '';
+
+/** The text, displays and codes of a concept (every Observation passes here several times: no intermediate lists). */
 function conceptTexts(cc: CodeableConcept | undefined): string[] {
   if (!cc || typeof cc !== 'object') return [];
-  return [cc.text, ...codings(cc).flatMap((c) => [c.display, c.code])].filter((t): t is string => typeof t === 'string' && t.trim() !== '');
+  const texts: string[] = [];
+  if (isText(cc.text)) texts.push(cc.text);
+  for (const c of codings(cc)) {
+    if (isText(c.display)) texts.push(c.display);
+    if (isText(c.code)) texts.push(c.code);
+  }
+  return texts;
 }
 
 function hasCode(cc: CodeableConcept | undefined, code: string): boolean {
   return codings(cc).some((c) => c.code === code);
 }
 
-function conceptIds(cc: CodeableConcept | undefined, terminology: Terminology): Set<string> {
-  return new Set(codings(cc).flatMap((c) => terminology.conceptsForCoding(c).map((concept) => concept.id)));
+/** The concept ids of a code (a short list: a code names one or two concepts). */
+type Ids = readonly string[];
+const NO_IDS: Ids = [];
+
+function conceptIds(cc: CodeableConcept | undefined, terminology: Terminology): Ids {
+  let ids: string[] | undefined;
+  const list = codings(cc);
+  for (let i = 0; i < list.length; i++) {
+    const concepts = terminology.conceptsForCoding(list[i]!);
+    for (let j = 0; j < concepts.length; j++) {
+      const concept = concepts[j]!;
+      if (!ids) ids = [concept.id];
+      else if (!ids.includes(concept.id)) ids.push(concept.id);
+    }
+  }
+  return ids ?? NO_IDS;
 }
 
 /** The words of an Observation's result: value, interpretation, notes. */
@@ -88,8 +118,14 @@ function polarity(texts: string[]): BiomarkerResult | undefined {
   return undefined;
 }
 
+const YEAR_FIRST = /^\d{4}/;
+const isDate = (d: unknown): d is string => typeof d === 'string' && YEAR_FIRST.test(d);
+
 function dateOf(obs: Observation): string | undefined {
-  return [obs.effectiveDateTime, obs.effectivePeriod?.start, obs.issued].find((d): d is string => typeof d === 'string' && /^\d{4}/.test(d));
+  if (isDate(obs.effectiveDateTime)) return obs.effectiveDateTime;
+  const start = obs.effectivePeriod?.start;
+  if (isDate(start)) return start;
+  return isDate(obs.issued) ? obs.issued : undefined;
 }
 
 function geneSymbol(coding: Coding): string | undefined {
@@ -108,16 +144,23 @@ interface Variant {
   significance?: 'pathogenic' | 'benign' | 'uncertain';
 }
 
+const UNCERTAIN = /\buncertain\b|\bVUS\b|\bunknown significance\b/i;
+const BENIGN = /\b(?:likely\s+)?benign\b|\bnot\s+pathogenic\b/i;
+const PATHOGENIC = /\b(?:likely\s+)?pathogenic\b|\bdeleterious\b|\bsuspected deleterious\b/i;
+
 function significanceOf(texts: string[]): Variant['significance'] {
+  if (texts.length === 0) return undefined;
   const all = texts.join(' | ');
-  if (/\buncertain\b|\bVUS\b|\bunknown significance\b/i.test(all)) return 'uncertain';
-  if (/\b(?:likely\s+)?benign\b|\bnot\s+pathogenic\b/i.test(all)) return 'benign';
-  if (/\b(?:likely\s+)?pathogenic\b|\bdeleterious\b|\bsuspected deleterious\b/i.test(all)) return 'pathogenic';
+  if (UNCERTAIN.test(all)) return 'uncertain';
+  if (BENIGN.test(all)) return 'benign';
+  if (PATHOGENIC.test(all)) return 'pathogenic';
   return undefined;
 }
 
 /** A genomics-reporting variant Observation, or undefined when the Observation is not one. */
 function readVariant(obs: Observation, implied: Map<string, Variant['significance']>): Variant | undefined {
+  // A lab result (no components, no extensions) is a variant Observation only by its code.
+  if (obs.component == null && obs.extension == null && !hasCode(obs.code, VARIANT_ASSESSMENT)) return undefined;
   const components = asArray(obs.component);
   const geneComponents = components.filter((c) => hasCode(c.code, GENE_STUDIED));
   const geneExtension = asArray(obs.extension).filter((e) => typeof e.url === 'string' && e.url.endsWith('observation-geneticsGene'));
@@ -148,6 +191,7 @@ function impliedSignificance(observations: Observation[]): Map<string, Variant['
   const map = new Map<string, Variant['significance']>();
   for (const obs of observations) {
     try {
+      if (obs.component == null) continue; // no components, no stated significance
       const significance = significanceOf(asArray(obs.component).filter((c) => hasCode(c.code, CLINICAL_SIGNIFICANCE)).flatMap(componentTexts));
       if (!significance) continue;
       for (const ref of asArray(obs.derivedFrom)) {
@@ -178,9 +222,34 @@ function hrrFromVariant(variant: Variant): BiomarkerResult | undefined {
   return 'indeterminate';
 }
 
-function brafFromTest(obs: Observation, ids: Set<string>): BiomarkerResult | undefined {
-  const codeTexts = conceptTexts(obs.code);
-  const isBraf = ids.has('braf-v600e') || codeTexts.some((t) => /\bBRAF\b/i.test(t));
+const BRAF = /\bBRAF\b/i;
+const MSI_NAME = /\bmicrosatellite\b|\bMSI\b/i;
+const MMR_NAME = /\bmismatch[-\s]repair\b|\bMMR\b/i;
+const TMB_NAME = /\btumou?r mutation(?:al)? burden\b|\bTMB\b/i;
+
+/** Concept ids that make an Observation one of the single tests read below. */
+const TEST_IDS = ['braf-v600e', 'msi', 'brca1', 'brca2', 'hrr-gene-findings', 'tmb'];
+/** Every word the tests below recognise a test by (a superset of BRAF, MSI_NAME, MMR_NAME, MMR_GENES, TMB_NAME). */
+const TEST_WORDS = /BRAF|microsatellite|MSI|mismatch|MMR|MLH1|MSH2|MSH6|PMS2|EPCAM|tumou?r mutation|TMB/i;
+
+/**
+ * False when none of the single tests (BRAF, MSI / MMR, HRR, TMB) can apply: most Observations are labs and vital
+ * signs, and then their results need not be read.
+ */
+function mayBeTest(ids: Ids, cc: CodeableConcept | undefined): boolean {
+  for (const id of ids) if (TEST_IDS.includes(id)) return true;
+  // The words of `conceptTexts(cc)`, read in place.
+  if (!cc || typeof cc !== 'object') return false;
+  if (isText(cc.text) && TEST_WORDS.test(cc.text)) return true;
+  for (const c of codings(cc)) {
+    if (isText(c.display) && TEST_WORDS.test(c.display)) return true;
+    if (isText(c.code) && TEST_WORDS.test(c.code)) return true;
+  }
+  return false;
+}
+
+function brafFromTest(obs: Observation, ids: Ids, codeTexts: string[]): BiomarkerResult | undefined {
+  const isBraf = ids.includes('braf-v600e') || codeTexts.some((t) => BRAF.test(t));
   if (!isBraf) return undefined;
   const texts = resultTexts(obs);
   const result = polarity(texts);
@@ -195,13 +264,13 @@ const MSI_LOW_OR_STABLE = /\bMSS\b|\bMSI[-\s]?L(?:ow)?\b|\bstable\b|\blow\b|\bpM
 const MMR_LOSS = /\bloss\b|\blost\b|\babsent\b|\bdeficien(?:t|cy)\b|\bdMMR\b|\bnegative\b/i;
 const MMR_INTACT = /\bintact\b|\bretained\b|\bpreserved\b|\bproficient\b|\bpMMR\b|\bnormal\b|\bpositive\b/i;
 
-function msiFromTest(obs: Observation, ids: Set<string>): BiomarkerResult | undefined {
-  const codeText = conceptTexts(obs.code).join(' ');
-  const texts = resultTexts(obs);
-  const all = texts.join(' | ');
-  const isMsi = ids.has('msi') || /\bmicrosatellite\b|\bMSI\b/i.test(codeText);
-  const isMmr = /\bmismatch[-\s]repair\b|\bMMR\b/i.test(codeText) || MMR_GENES.test(codeText);
+function msiFromTest(obs: Observation, ids: Ids, codeTexts: string[]): BiomarkerResult | undefined {
+  const codeText = codeTexts.join(' ');
+  const isMsi = ids.includes('msi') || MSI_NAME.test(codeText);
+  const isMmr = MMR_NAME.test(codeText) || MMR_GENES.test(codeText);
   if (!isMsi && !isMmr) return undefined;
+  // The result's words are read only for an MSI / MMR test (most Observations are neither).
+  const all = resultTexts(obs).join(' | ');
   if (INDETERMINATE_WORDS.test(all)) return 'indeterminate';
   if (isMsi) {
     if (hasCode(obs.valueCodeableConcept, 'LA26203-2') || MSI_HIGH.test(all)) return 'positive';
@@ -214,8 +283,8 @@ function msiFromTest(obs: Observation, ids: Set<string>): BiomarkerResult | unde
   return undefined;
 }
 
-function hrrFromTest(obs: Observation, ids: Set<string>): BiomarkerResult | undefined {
-  if (!ids.has('brca1') && !ids.has('brca2') && !ids.has('hrr-gene-findings')) return undefined;
+function hrrFromTest(obs: Observation, ids: Ids): BiomarkerResult | undefined {
+  if (!ids.includes('brca1') && !ids.includes('brca2') && !ids.includes('hrr-gene-findings')) return undefined;
   const texts = resultTexts(obs);
   const significance = significanceOf(texts);
   if (significance === 'pathogenic') return 'positive';
@@ -226,8 +295,8 @@ function hrrFromTest(obs: Observation, ids: Set<string>): BiomarkerResult | unde
 
 const TMB_UNIT = /mut|\/\s*mb|megabase|\{base\}/i;
 
-function tmbValue(obs: Observation, ids: Set<string>): number | undefined {
-  const isTmb = ids.has('tmb') || conceptTexts(obs.code).some((t) => /\btumou?r mutation(?:al)? burden\b|\bTMB\b/i.test(t));
+function tmbValue(obs: Observation, ids: Ids, codeTexts: string[]): number | undefined {
+  const isTmb = ids.includes('tmb') || codeTexts.some((t) => TMB_NAME.test(t));
   if (!isTmb) return undefined;
   const q = obs.valueQuantity;
   if (q && typeof q.value === 'number' && Number.isFinite(q.value)) {
@@ -237,6 +306,9 @@ function tmbValue(obs: Observation, ids: Set<string>): number | undefined {
   const m = typeof obs.valueString === 'string' ? /(\d+(?:\.\d+)?)\s*(?:mut(?:ations)?\s*\/\s*mb|muts?\/mb)?/i.exec(obs.valueString) : null;
   return m ? Number(m[1]) : undefined;
 }
+
+/** What the reading pass returns for every Observation (its findings go to the lists directly). */
+const NOTHING: null[] = [];
 
 const PRIORITY: Record<'standard' | 'hrr', BiomarkerResult[]> = {
   standard: ['positive', 'negative', 'indeterminate'],
@@ -276,25 +348,28 @@ export function extractBiomarkers(set: ResourceSet, terminology: Terminology, un
   readEach(
     observations,
     (obs): null[] => {
-      if (typeof obs.id !== 'string') return [];
+      if (typeof obs.id !== 'string') return NOTHING;
+      const ids = conceptIds(obs.code, terminology);
+      const variant = readVariant(obs, implied);
+      if (!variant && !mayBeTest(ids, obs.code)) return NOTHING;
+      // The code's words are read once for the three tests that look at them.
+      const codeTexts = variant ? [] : conceptTexts(obs.code);
       const source = `Observation/${obs.id}`;
       const date = dateOf(obs);
-      const ids = conceptIds(obs.code, terminology);
       const add = (list: Finding[], result: BiomarkerResult | undefined) => {
         if (result) list.push(date ? { result, date, source } : { result, source });
       };
-      const variant = readVariant(obs, implied);
       if (variant) {
         add(braf, brafFromVariant(variant));
         add(hrr, hrrFromVariant(variant));
-        return [];
+        return NOTHING;
       }
-      add(braf, brafFromTest(obs, ids));
-      add(msi, msiFromTest(obs, ids));
+      add(braf, brafFromTest(obs, ids, codeTexts));
+      add(msi, msiFromTest(obs, ids, codeTexts));
       add(hrr, hrrFromTest(obs, ids));
-      const value = tmbValue(obs, ids);
+      const value = tmbValue(obs, ids, codeTexts);
       if (value !== undefined) tmb.push(date ? { value, date, source } : { value, source });
-      return [];
+      return NOTHING;
     },
     unreadable,
   );

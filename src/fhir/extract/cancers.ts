@@ -1,15 +1,13 @@
 import type { Coding, Condition } from 'fhir/r4.js';
 import type { Cancer, PrimarySite } from '../../engine/picture.js';
-import { fhirPath } from '../fhirpath.js';
 import type { ResourceSet } from '../resources.js';
 import { codingKey, type Terminology } from '../terminology.js';
 import { conditionDate, displayOf, isActiveCondition } from './conditions.js';
+import { codeCodings, extensionCodings, profilesOf } from './elements.js';
 import { readEach } from './guard.js';
 
-const codings = fhirPath<Coding>('code.coding');
-const histologyCodings = fhirPath<Coding>(
-  "extension.where(url='http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior').value.ofType(CodeableConcept).coding",
-);
+const codings = codeCodings;
+const histologyCodings = extensionCodings('http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior');
 
 /**
  * ICD-10-CM categories of primary cancers, for codes more specific than the terminology lists (C34.11 …).
@@ -26,7 +24,7 @@ const ICD10_PRIMARY: [RegExp, PrimarySite][] = [
 ];
 const MERKEL_MORPHOLOGY = codingKey('http://terminology.hl7.org/CodeSystem/icd-o-3', '8247/3');
 const PRIMARY_PROFILE = 'http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-primary-cancer-condition';
-const profiles = fhirPath<string>('meta.profile');
+const profiles = profilesOf;
 
 /** Other primary malignancies (site `other`): ICD-10-CM C00–C96 except the secondary categories C77–C79 and C7B. */
 const ICD10_OTHER_MALIGNANT = /^C(?!7[789]|7B)\d/;

@@ -1,26 +1,22 @@
 import type { CodeableConcept, Condition } from 'fhir/r4.js';
-import { fhirPath } from '../fhirpath.js';
-
-const clinicalStatus = fhirPath<string>('clinicalStatus.coding.code');
-const verificationStatus = fhirPath<string>('verificationStatus.coding.code');
-const onset = fhirPath<string>("onset.ofType(dateTime) | onset.ofType(Period).start | recordedDate");
+import { clinicalStatusCodes, onsetDate, verificationStatusCodes } from './elements.js';
 
 const NOT_A_FACT = new Set(['refuted', 'entered-in-error']);
 const NOT_ACTIVE = new Set(['inactive', 'remission', 'resolved']);
 
 /** False for Conditions that were refuted or entered in error: they never count as findings. */
 export function isRecordedFact(condition: Condition): boolean {
-  return !verificationStatus(condition).some((code) => NOT_A_FACT.has(code));
+  return !verificationStatusCodes(condition).some((code) => NOT_A_FACT.has(code as string));
 }
 
 /** Active (or recurrence/relapse) and not refuted; a missing clinicalStatus is read as active. */
 export function isActiveCondition(condition: Condition): boolean {
-  return isRecordedFact(condition) && !clinicalStatus(condition).some((code) => NOT_ACTIVE.has(code));
+  return isRecordedFact(condition) && !clinicalStatusCodes(condition).some((code) => NOT_ACTIVE.has(code as string));
 }
 
 /** Onset date, else recorded date. */
 export function conditionDate(condition: Condition): string | undefined {
-  return onset(condition)[0];
+  return onsetDate(condition);
 }
 
 /** SNOMED CT semantic tags ("(disorder)", "(finding)") mean nothing to a clinician reading a card. */

@@ -10,9 +10,11 @@ import type { Resource } from 'fhir/r4.js';
  */
 export function readEach<T extends Resource, R>(resources: readonly T[], read: (resource: T) => R[], unreadable: string[]): R[] {
   const out: R[] = [];
-  for (const resource of resources) {
+  for (let r = 0; r < resources.length; r++) {
+    const resource = resources[r]!;
     try {
-      out.push(...read(resource));
+      const items = read(resource);
+      for (let i = 0; i < items.length; i++) out.push(items[i]!);
     } catch {
       unreadable.push(`${resource.resourceType}/${typeof resource.id === 'string' ? resource.id : '(no id)'}: its content could not be read`);
     }

@@ -1,21 +1,15 @@
 import type { Attachment, CodeableConcept, Coding, Condition, DiagnosticReport, Observation } from 'fhir/r4.js';
 import type { HistologyClass, HistologyFinding } from '../../engine/picture.js';
-import { fhirPath } from '../fhirpath.js';
 import type { ResourceSet } from '../resources.js';
 import { codingKey, type Concept, type Terminology } from '../terminology.js';
 import { conditionDate, displayOf, isRecordedFact } from './conditions.js';
+import { codeCodings, effectiveDate, extensionConcepts, valueConcepts, valueStrings, whenPresent } from './elements.js';
 import { readEach } from './guard.js';
 import { readHistologyText, specimenSiteFromText } from './text-findings.js';
 
-const conditionCodings = fhirPath<Coding>('code.coding');
-const mcodeHistology = fhirPath<CodeableConcept>(
-  "extension.where(url='http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior').value.ofType(CodeableConcept)",
-);
-const observationValueConcept = fhirPath<CodeableConcept>('value.ofType(CodeableConcept)');
-const observationValueString = fhirPath<string>('value.ofType(string)');
-const observationDate = fhirPath<string>('effective.ofType(dateTime) | effective.ofType(Period).start | issued');
-const reportDate = fhirPath<string>('effective.ofType(dateTime) | effective.ofType(Period).start | issued');
-const reportTextAttachments = fhirPath<Attachment>("presentedForm.where(contentType.startsWith('text/plain') and data.exists())");
+const conditionCodings = codeCodings;
+const mcodeHistology = extensionConcepts('http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior');
+const reportTextAttachments = whenPresent<Attachment>('presentedForm', "presentedForm.where(contentType.startsWith('text/plain') and data.exists())");
 
 /**
  * rules.md §2: small cell, large cell NEC and NEC NOS are poorly differentiated ("neuroendocrine carcinoma" means
@@ -90,14 +84,18 @@ function fromCondition(condition: Condition, terminology: Terminology): Histolog
 
 function fromObservation(obs: Observation, terminology: Terminology): HistologyFinding[] {
   if (!FINAL_REPORT.has(obs.status)) return [];
-  const out: HistologyFinding[] = [];
-  const source = { sources: [`Observation/${obs.id}`], date: observationDate(obs)[0] };
+  const date = effectiveDate(obs);
   const site = obs.bodySite ? specimenSiteFromText(displayOf(obs.bodySite)) : undefined;
-  for (const value of observationValueConcept(obs)) {
+  const concepts = valueConcepts(obs);
+  const texts = valueStrings(obs);
+  if (concepts.length === 0 && texts.length === 0) return []; // a lab value: no histology to read
+  const out: HistologyFinding[] = [];
+  const source = { sources: [`Observation/${obs.id}`], date };
+  for (const value of concepts) {
     const coded = codedHistology(value.coding ?? [], terminology);
     if (coded) out.push({ ...source, histologyClass: coded.histologyClass, differentiation: differentiationOf(coded.histologyClass), display: displayOf(value), specimenSite: site ?? coded.site, mixed: coded.mixed, via: 'code' });
   }
-  for (const text of observationValueString(obs)) {
+  for (const text of texts) {
     for (const f of readHistologyText(text)) {
       out.push({ ...source, histologyClass: f.histologyClass, differentiation: differentiationOf(f.histologyClass), display: f.sentence, specimenSite: site, mixed: f.mixed, via: 'text' });
     }
@@ -108,7 +106,7 @@ function fromObservation(obs: Observation, terminology: Terminology): HistologyF
 function fromReport(report: DiagnosticReport, terminology: Terminology): HistologyFinding[] {
   if (!FINAL_REPORT.has(report.status)) return [];
   const out: HistologyFinding[] = [];
-  const source = { sources: [`DiagnosticReport/${report.id}`], date: reportDate(report)[0] };
+  const source = { sources: [`DiagnosticReport/${report.id}`], date: effectiveDate(report) };
   const texts = [report.conclusion, ...reportTextAttachments(report).map(decodeText)].filter((t): t is string => typeof t === 'string' && t !== '');
   // The specimen is named in the report title or at the head of the conclusion ("Liver, core biopsy: …").
   const head = [report.code?.text, ...texts.map((t) => t.split(':')[0]?.slice(0, 120))].filter(Boolean).join(' | ');

@@ -1,12 +1,11 @@
 import type { DiagnosticReport } from 'fhir/r4.js';
 import type { LabFact, Maybe } from '../../engine/picture.js';
 import { isKnown } from '../../engine/picture.js';
-import { fhirPath } from '../fhirpath.js';
 import type { ResourceSet } from '../resources.js';
+import { effectiveDate } from './elements.js';
 import { readEach } from './guard.js';
 import { parseKi67Text } from './ki67.js';
 
-const reportDate = fhirPath<string>('effective.ofType(dateTime) | effective.ofType(Period).start | issued');
 const FINAL = new Set(['final', 'amended', 'corrected', 'appended']);
 
 /** "Ki-67 approximately 80%", "Ki-67 index: 20-25 %", "MIB-1 labelling index 12%": the clause naming Ki-67. */
@@ -27,7 +26,7 @@ export function ki67FromReports(set: ResourceSet, unreadable: string[]): LabFact
       const clause = report.conclusion.match(KI67_CLAUSE)?.[0];
       const parsed = clause ? parseKi67Text(clause) : undefined;
       if (!parsed) return [];
-      return [{ value: parsed.value, unit: '%', ...(parsed.comparator ? { comparator: parsed.comparator } : {}), date: reportDate(report)[0], sources: [`DiagnosticReport/${report.id}`] }];
+      return [{ value: parsed.value, unit: '%', ...(parsed.comparator ? { comparator: parsed.comparator } : {}), date: effectiveDate(report), sources: [`DiagnosticReport/${report.id}`] }];
     },
     unreadable,
   );

@@ -1,11 +1,11 @@
 import type { CodeableConcept, Medication, MedicationAdministration, MedicationRequest, MedicationStatement, Reference, Resource } from 'fhir/r4.js';
 import type { DrugClass } from '../../engine/picture.js';
-import { fhirPath } from '../fhirpath.js';
 import type { ResourceSet } from '../resources.js';
 import type { Concept, Terminology } from '../terminology.js';
+import { medicationConcepts, medicationReferences } from './elements.js';
 
-const medicationConcept = fhirPath<CodeableConcept>('medication.ofType(CodeableConcept)');
-const medicationReference = fhirPath<Reference>('medication.ofType(Reference)');
+const medicationConcept = medicationConcepts;
+const medicationReference = medicationReferences;
 
 export interface IdentifiedDrug {
   concept: Concept;

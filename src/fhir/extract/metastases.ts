@@ -1,14 +1,14 @@
-import type { CodeableConcept, Coding, Condition } from 'fhir/r4.js';
+import type { Condition } from 'fhir/r4.js';
 import type { Metastasis, MetastasisSite } from '../../engine/picture.js';
-import { fhirPath } from '../fhirpath.js';
 import type { ResourceSet } from '../resources.js';
 import { codingKey, type Terminology } from '../terminology.js';
 import { conditionDate, displayOf, isActiveCondition } from './conditions.js';
+import { bodySitesOf, codeCodings, profilesOf } from './elements.js';
 import { readEach } from './guard.js';
 
-const codings = fhirPath<Coding>('code.coding');
-const bodySites = fhirPath<CodeableConcept>('bodySite');
-const profiles = fhirPath<string>('meta.profile');
+const codings = codeCodings;
+const bodySites = bodySitesOf;
+const profiles = profilesOf;
 
 const SECONDARY_PROFILE = 'http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-secondary-cancer-condition';
 const VISCERAL = new Set<MetastasisSite>(['liver', 'lung', 'pleura', 'brain', 'adrenal', 'peritoneum']);

@@ -28,8 +28,12 @@ export interface Reading {
 export const isObject = <T>(value: T | null | undefined): value is T => value !== null && typeof value === 'object';
 export const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
 
+const isObjectItem = (value: unknown): boolean => isObject(value);
+
+/** The object items of `cc.coding` (the list itself when it holds nothing else: read it, do not change it). */
 export function codingsOf(cc: CodeableConcept | undefined): Coding[] {
-  return isObject(cc) && Array.isArray(cc.coding) ? cc.coding.filter(isObject) : [];
+  if (!isObject(cc) || !Array.isArray(cc.coding)) return [];
+  return cc.coding.every(isObjectItem) ? cc.coding : cc.coding.filter(isObject);
 }
 
 export function codeText(cc: CodeableConcept | undefined): string {

@@ -1,7 +1,7 @@
 import type { CodeableConcept, Observation } from 'fhir/r4.js';
 import type { Fact, LabFact, Maybe, PatientPicture, RenalFunction } from '../../engine/picture.js';
 import { refOf, type ResourceSet } from '../resources.js';
-import { codingKey, type Concept, type Terminology } from '../terminology.js';
+import { canonicalSystem, codingKey, type Concept, type Terminology } from '../terminology.js';
 import { readEach } from './guard.js';
 import { readKi67 } from './ki67.js';
 import { readMitoses } from './mitoses.js';
@@ -70,14 +70,46 @@ const TEXT_FALLBACK: { id: LabConceptId; include: RegExp; exclude?: RegExp }[] =
   { id: 'creatinine-serum', include: /\bcreatinine\b/i, exclude: /urine|clearance|ratio|kinase|gfr/i },
 ];
 
+const LOINC_PREFIX = `${LOINC}|`;
+const NO_IDS: string[] = [];
+const NO_COMPONENTS: NonNullable<Observation['component']> = [];
+
+/** `codingKey(system, code)` starts with `http://loinc.org|`, without building the key for well-formed codings. */
+function isLoinc(c: { system?: unknown; code?: unknown }): boolean {
+  if (typeof c.system === 'string' && typeof c.code === 'string') {
+    if (c.system === '' || c.code === '') return false;
+    const system = canonicalSystem(c.system);
+    return system === LOINC || system.startsWith(LOINC_PREFIX);
+  }
+  return codingKey(c.system as string | undefined, c.code as string | undefined)?.startsWith(LOINC_PREFIX) === true;
+}
+
+/** Whether the text or a coding display of a concept matches (what `re.test(codeText(cc))` answers, without joining). */
+function someText(cc: CodeableConcept | undefined, re: RegExp): boolean {
+  if (!isObject(cc)) return false;
+  if (typeof cc.text === 'string' && re.test(cc.text)) return true;
+  return codingsOf(cc).some((c) => typeof c.display === 'string' && re.test(c.display));
+}
+
 function conceptIdsOf(cc: CodeableConcept | undefined, terminology: Terminology): string[] {
   const codings = codingsOf(cc);
-  const ids = new Set<string>();
-  for (const coding of codings) for (const concept of terminology.conceptsForCoding(coding)) if (WANTED.has(concept.id)) ids.add(concept.id);
-  if (ids.size > 0) return [...ids];
+  let ids: string[] | undefined;
+  // Indexed loops: this runs for every coding of every Observation, and for-of over the terminology's (frozen)
+  // lists allocated an iterator each time.
+  for (let i = 0; i < codings.length; i++) {
+    const concepts = terminology.conceptsForCoding(codings[i]!);
+    for (let j = 0; j < concepts.length; j++) {
+      const concept = concepts[j]!;
+      if (!WANTED.has(concept.id)) continue;
+      if (!ids) ids = [concept.id];
+      else if (!ids.includes(concept.id)) ids.push(concept.id);
+    }
+  }
+  if (ids) return ids;
+  // The words are tested one by one rather than joined: the ' | ' between them keeps any match inside one of them.
+  if (someText(cc, MITOTIC_TEXT) && !someText(cc, NOT_MITOTIC_TEXT)) return [MITOTIC];
+  if (codings.some(isLoinc)) return NO_IDS;
   const text = codeText(cc);
-  if (MITOTIC_TEXT.test(text) && !NOT_MITOTIC_TEXT.test(text)) return [MITOTIC];
-  if (codings.some((c) => codingKey(c.system, c.code)?.startsWith(`${LOINC}|`))) return [];
   return TEXT_FALLBACK.filter((f) => f.include.test(text) && !f.exclude?.test(text)).map((f) => f.id);
 }
 
@@ -102,12 +134,27 @@ function timeOf(date: string | undefined): number {
 /** The readings one Observation gives, by concept: its own value, else a component of the same concept (panels). */
 function readingsOf(obs: Observation, terminology: Terminology): [string, Reading][] {
   if (typeof obs.status !== 'string' || !ACCEPTED_STATUS.has(obs.status)) return [];
+  const ownIds = conceptIdsOf(obs.code, terminology);
+  const components = Array.isArray(obs.component) ? obs.component.filter(isObject) : NO_COMPONENTS;
+  if (ownIds.length === 0 && components.length === 0) return []; // most Observations: nothing the picture reads
   const date = dateOf(obs);
-  const base = { ref: refOf(obs) ?? 'Observation/(no id)', ...(date !== undefined ? { date } : {}), time: timeOf(date), issued: timeOf(str(obs.issued)) };
+  const ref = refOf(obs) ?? 'Observation/(no id)';
+  const time = timeOf(date);
+  const issued = timeOf(str(obs.issued));
+  if (components.length === 0) {
+    // No panel: the Observation is the only carrier of each of its concepts.
+    const out: [string, Reading][] = [];
+    for (const id of ownIds) if (hasValue(obs, id)) out.push([id, date !== undefined ? { ref, date, time, issued, carrier: obs } : { ref, time, issued, carrier: obs }]);
+    return out;
+  }
+  const base = date !== undefined ? { ref, date, time, issued } : { ref, time, issued };
   const carriers = new Map<string, Carrier[]>();
-  const add = (id: string, carrier: Carrier) => carriers.set(id, [...(carriers.get(id) ?? []), carrier]);
-  for (const id of conceptIdsOf(obs.code, terminology)) add(id, obs);
-  const components = Array.isArray(obs.component) ? obs.component.filter(isObject) : [];
+  const add = (id: string, carrier: Carrier) => {
+    const list = carriers.get(id);
+    if (list) list.push(carrier);
+    else carriers.set(id, [carrier]);
+  };
+  for (const id of ownIds) add(id, obs);
   for (const component of components) for (const id of conceptIdsOf(component.code, terminology)) add(id, component);
   const out: [string, Reading][] = [];
   for (const [id, list] of carriers) {
@@ -156,8 +203,14 @@ function plain(result: Maybe<number, LabFact>): Maybe<number> {
  */
 export function extractObservationFacts(set: ResourceSet, terminology: Terminology, unreadable: string[]): ObservationFacts {
   const byConcept = new Map<string, Reading[]>();
-  for (const [id, reading] of readEach(set.ofType<Observation>('Observation'), (o) => readingsOf(o, terminology), unreadable)) {
-    byConcept.set(id, [...(byConcept.get(id) ?? []), reading]);
+  const pairs = readEach(set.ofType<Observation>('Observation'), (o) => readingsOf(o, terminology), unreadable);
+  for (let i = 0; i < pairs.length; i++) {
+    // Indexed, not destructured in a for-of: this runs once per reading of every Observation.
+    const id = pairs[i]![0];
+    const reading = pairs[i]![1];
+    const list = byConcept.get(id);
+    if (list) list.push(reading);
+    else byConcept.set(id, [reading]);
   }
   for (const list of byConcept.values()) list.sort(newestFirst);
 

@@ -1,12 +1,13 @@
-import type { Coding, Condition, Procedure } from 'fhir/r4.js';
+import type { Condition, Procedure } from 'fhir/r4.js';
 import type { Fact, Maybe } from '../../engine/picture.js';
 import { fhirPath } from '../fhirpath.js';
 import type { ResourceSet } from '../resources.js';
 import { codingKey, type Terminology } from '../terminology.js';
 import { conditionDate, displayOf, isActiveCondition } from './conditions.js';
+import { codeCodings } from './elements.js';
 import { readEach } from './guard.js';
 
-const codings = fhirPath<Coding>('code.coding');
+const codings = codeCodings;
 const performed = fhirPath<string>('performed.ofType(dateTime) | performed.ofType(Period).start');
 
 /** ICD-10-CM neuropathy codes beyond the terminology's list: G62.x polyneuropathy, E08–E13 .4x diabetic neuropathy. */

@@ -97,14 +97,27 @@ function fold(text: string): string {
  * when the spelling is not one this table knows.
  */
 export function normaliseUnit(text: string | undefined): string | undefined {
-  if (typeof text !== 'string' || text.trim() === '') return undefined;
-  return CASE_SENSITIVE_SPELLINGS[text.trim()] ?? SPELLINGS[fold(text)];
+  if (typeof text !== 'string') return undefined;
+  // Every lab value passes here: the few spellings a record uses are folded once, not on every reading.
+  if (normalised.has(text)) return normalised.get(text);
+  const unit = text.trim() === '' ? undefined : (CASE_SENSITIVE_SPELLINGS[text.trim()] ?? SPELLINGS[fold(text)]);
+  if (normalised.size >= MAX_REMEMBERED_SPELLINGS) normalised.clear();
+  normalised.set(text, unit);
+  return unit;
 }
+
+/** Unit spellings already folded (`normaliseUnit`), and how many are kept before starting again. */
+const normalised = new Map<string, string | undefined>();
+const MAX_REMEMBERED_SPELLINGS = 1000;
+const canonicalUnits = new WeakMap<Concept, string | undefined>();
 
 /** The concept's canonical unit (the `units` entry marked canonical), as a UCUM code. */
 export function canonicalUnit(concept: Concept): string | undefined {
+  if (canonicalUnits.has(concept)) return canonicalUnits.get(concept);
   const unit = concept.units?.find((u) => u.canonical)?.unit;
-  return normaliseUnit(unit) ?? unit;
+  const canonical = normaliseUnit(unit) ?? unit;
+  canonicalUnits.set(concept, canonical);
+  return canonical;
 }
 
 /** Multiply by this to go from `fromUnit` (a UCUM code from `normaliseUnit`) to the concept's canonical unit. */
