@@ -18,10 +18,11 @@ export class ResourceSet {
       return;
     }
     if (value.resourceType === 'OperationOutcome' || typeof value.resourceType !== 'string') return;
-    if (value.id !== undefined && typeof value.id !== 'string') return;
-    const ref = value.id ? `${value.resourceType}/${value.id}` : undefined;
-    if (ref && this.byRef.has(ref)) return;
-    if (ref) this.byRef.set(ref, value);
+    // A resource without an id cannot be cited on a card (`Condition/undefined`): it is not used.
+    if (typeof value.id !== 'string' || value.id === '') return;
+    const ref = `${value.resourceType}/${value.id}`;
+    if (this.byRef.has(ref)) return;
+    this.byRef.set(ref, value);
     // Appended in place: copying the list on every add made a 10,000-resource prefetch quadratic.
     const list = this.byType.get(value.resourceType);
     if (list) list.push(value);

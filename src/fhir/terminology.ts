@@ -112,8 +112,9 @@ export function canonicalSystem(system: string): string {
 }
 
 /** Canonical key for a coding: alias systems folded, ICD-10 without dots, ICD-O-3 without the slash. */
-export function codingKey(system: string | undefined, code: string | undefined): string | undefined {
-  if (!system || !code) return undefined;
+export function codingKey(system: unknown, code: unknown): string | undefined {
+  // Prefetch is whatever the client sent: a code may arrive as a number or an object.
+  if (typeof system !== 'string' || typeof code !== 'string' || !system || !code) return undefined;
   const sys = SYSTEM_ALIASES[system.trim()] ?? system.trim();
   let c = code.trim().toUpperCase();
   if (sys === ICD10) c = c.replace(/\./g, '');

@@ -30,8 +30,11 @@ function fromConcept(cc: CodeableConcept | undefined, terminology: Terminology):
   return undefined;
 }
 
+/** What the record calls the drug: its text, else a coding's display — strings only (a malformed text is skipped). */
 function describe(cc: CodeableConcept | undefined): string | undefined {
-  return cc?.text ?? cc?.coding?.find((c) => c.display)?.display;
+  if (typeof cc?.text === 'string' && cc.text !== '') return cc.text;
+  const display = Array.isArray(cc?.coding) ? cc.coding.find((c) => typeof c?.display === 'string' && c.display !== '')?.display : undefined;
+  return display;
 }
 
 /** The Medication a reference points at: contained (`#id`) or a separate resource of the call. */

@@ -409,9 +409,10 @@ describe('malformed resources', () => {
       { resourceType: 'Observation', id: 'b3', status: 'final', code: { coding: [null, { system: LOINC, code: '2160-0' }] }, valueQuantity: { value: '1.1', unit: 'mg/dL' } },
       { resourceType: 'Observation', id: 'b4', status: 'final', code: { coding: [{ system: LOINC, code: '2160-0' }] }, valueQuantity: { value: 1.1, unit: 'mg/dL' }, referenceRange: 'high', effectiveDateTime: 42 },
     ] as unknown as Resource[];
-    const throwing = { resourceType: 'Observation', id: 'b5', status: 'final', code: { coding: [{ system: 42, code: '2160-0' }] } } as unknown as Resource;
-    const { facts, unreadable } = extract(...broken, throwing, obs('718-7', q(12, 'g/dL')));
-    expect(unreadable).toEqual(['Observation/b5: its content could not be read']);
+    // A numeric code system matches nothing (it does not throw): the Observation is simply not a creatinine.
+    const oddSystem = { resourceType: 'Observation', id: 'b5', status: 'final', code: { coding: [{ system: 42, code: '2160-0' }] } } as unknown as Resource;
+    const { facts, unreadable } = extract(...broken, oddSystem, obs('718-7', q(12, 'g/dL')));
+    expect(unreadable).toEqual([]);
     expect(facts.labs.hemoglobin).toMatchObject({ value: 12 });
     expect(facts.creatinine).toMatchObject({ value: 1.1, sources: ['Observation/b4'] });
     expect(facts.creatinine).not.toHaveProperty('date');
