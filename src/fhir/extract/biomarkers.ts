@@ -3,6 +3,7 @@ import type { BiomarkerResult, Biomarkers, Fact, Maybe } from '../../engine/pict
 import type { ResourceSet } from '../resources.js';
 import type { Terminology } from '../terminology.js';
 import { readEach } from './guard.js';
+import { clinicalDate } from './dates.js';
 
 /**
  * Biomarkers (rules.md §1): BRAF V600E, MSI-high / mismatch-repair deficiency, tumour mutational burden and
@@ -118,8 +119,7 @@ function polarity(texts: string[]): BiomarkerResult | undefined {
   return undefined;
 }
 
-const YEAR_FIRST = /^\d{4}/;
-const isDate = (d: unknown): d is string => typeof d === 'string' && YEAR_FIRST.test(d);
+const isDate = (d: unknown): d is string => clinicalDate(d) !== undefined;
 
 function dateOf(obs: Observation): string | undefined {
   if (isDate(obs.effectiveDateTime)) return obs.effectiveDateTime;

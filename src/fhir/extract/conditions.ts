@@ -1,5 +1,6 @@
 import type { CodeableConcept, Condition } from 'fhir/r4.js';
 import { clinicalStatusCodes, onsetDate, verificationStatusCodes } from './elements.js';
+import { clinicalDate } from './dates.js';
 
 const NOT_A_FACT = new Set(['refuted', 'entered-in-error']);
 const NOT_ACTIVE = new Set(['inactive', 'remission', 'resolved']);
@@ -16,7 +17,7 @@ export function isActiveCondition(condition: Condition): boolean {
 
 /** Onset date, else recorded date. */
 export function conditionDate(condition: Condition): string | undefined {
-  return onsetDate(condition);
+  return clinicalDate(onsetDate(condition));
 }
 
 /** SNOMED CT semantic tags ("(disorder)", "(finding)") mean nothing to a clinician reading a card. */

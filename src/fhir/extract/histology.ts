@@ -6,6 +6,7 @@ import { conditionDate, displayOf, isRecordedFact } from './conditions.js';
 import { codeCodings, effectiveDate, extensionConcepts, valueConcepts, valueStrings, whenPresent } from './elements.js';
 import { readEach } from './guard.js';
 import { readHistologyText, specimenSiteFromText } from './text-findings.js';
+import { clinicalDate } from './dates.js';
 
 const conditionCodings = codeCodings;
 const mcodeHistology = extensionConcepts('http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-histology-morphology-behavior');
@@ -84,7 +85,7 @@ function fromCondition(condition: Condition, terminology: Terminology): Histolog
 
 function fromObservation(obs: Observation, terminology: Terminology): HistologyFinding[] {
   if (!FINAL_REPORT.has(obs.status)) return [];
-  const date = effectiveDate(obs);
+  const date = clinicalDate(effectiveDate(obs));
   const site = obs.bodySite ? specimenSiteFromText(displayOf(obs.bodySite)) : undefined;
   const concepts = valueConcepts(obs);
   const texts = valueStrings(obs);
@@ -106,7 +107,7 @@ function fromObservation(obs: Observation, terminology: Terminology): HistologyF
 function fromReport(report: DiagnosticReport, terminology: Terminology): HistologyFinding[] {
   if (!FINAL_REPORT.has(report.status)) return [];
   const out: HistologyFinding[] = [];
-  const source = { sources: [`DiagnosticReport/${report.id}`], date: effectiveDate(report) };
+  const source = { sources: [`DiagnosticReport/${report.id}`], date: clinicalDate(effectiveDate(report)) };
   const texts = [report.conclusion, ...reportTextAttachments(report).map(decodeText)].filter((t): t is string => typeof t === 'string' && t !== '');
   // The specimen is named in the report title or at the head of the conclusion ("Liver, core biopsy: …").
   const head = [report.code?.text, ...texts.map((t) => t.split(':')[0]?.slice(0, 120))].filter(Boolean).join(' | ');

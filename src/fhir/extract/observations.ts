@@ -7,6 +7,7 @@ import { readKi67 } from './ki67.js';
 import { readMitoses } from './mitoses.js';
 import { type Carrier, codeText, codingsOf, isObject, latest, LOINC, provenance, readLab, type Reading, type ReadResult, str, when } from './observation-reading.js';
 import { readEcog, readKarnofsky } from './performance-status.js';
+import { clinicalDate } from './dates.js';
 
 /** The Observation-derived facts of the patient picture (rules.md §1), typed as the picture's fields. */
 export interface ObservationFacts {
@@ -123,7 +124,7 @@ const hasComparator = (carrier: Carrier) => isObject(carrier.valueQuantity) && c
 
 function dateOf(obs: Observation): string | undefined {
   const period = isObject(obs.effectivePeriod) ? obs.effectivePeriod : undefined;
-  return str(obs.effectiveDateTime) ?? str(period?.start) ?? str(period?.end) ?? str(obs.effectiveInstant) ?? str(obs.issued);
+  return clinicalDate(obs.effectiveDateTime) ?? clinicalDate(period?.start) ?? clinicalDate(period?.end) ?? clinicalDate(obs.effectiveInstant) ?? clinicalDate(obs.issued);
 }
 
 function timeOf(date: string | undefined): number {

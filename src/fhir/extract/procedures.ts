@@ -4,6 +4,7 @@ import type { ResourceSet } from '../resources.js';
 import type { Concept, Terminology } from '../terminology.js';
 import { displayOf } from './conditions.js';
 import { readEach } from './guard.js';
+import { clinicalDate } from './dates.js';
 
 /**
  * Procedures the rules care about (rules.md §1 "procedures ordered"): biopsies, liver-directed therapy, surgery, PSA
@@ -90,7 +91,7 @@ const REQUEST_ORDERED = new Set(['draft', 'active', 'on-hold']);
 const PROCEDURE_DONE = new Set(['completed', 'in-progress']);
 
 function dateOf(...candidates: unknown[]): string | undefined {
-  return candidates.find((d): d is string => typeof d === 'string' && /^\d{4}/.test(d));
+  return candidates.find((d): d is string => clinicalDate(d) !== undefined);
 }
 
 function record(concept: Concept, category: ProcedureCategory, status: ProcedureRecord['status'], ref: string, cc: CodeableConcept | undefined, date: string | undefined): ProcedureRecord {

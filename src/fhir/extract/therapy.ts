@@ -7,6 +7,7 @@ import { asArray, dosageRoute, doseInMg, doseOf, instructionTexts, productTexts,
 import { readEach } from './guard.js';
 import { identifyDrug, type IdentifiedDrug, type MedicationResource } from './medication.js';
 import { isLongActingSsa, SHORT_ACTING_POSSIBLE, therapyClasses } from './ssa.js';
+import { clinicalDate } from './dates.js';
 
 // Kept for drafts.ts, which reads medication drafts with the same helpers.
 export { doseOf, dosageRoute, productTexts, routeFromProduct } from './dosage.js';
@@ -45,7 +46,7 @@ const ADMINISTRATION_GIVEN = new Set(['completed', 'in-progress']);
 // Dates
 
 function isDateString(value: unknown): value is string {
-  return typeof value === 'string' && /^\d{4}(-\d{2}(-\d{2})?)?/.test(value);
+  return clinicalDate(value) !== undefined;
 }
 
 function timeOf(date: string): number {
