@@ -15,8 +15,13 @@ export function quote(value: unknown): string {
   return text.length > MAX_ECHO ? `${text.slice(0, MAX_ECHO)}…` : text;
 }
 
+/** JavaScript dates reach ±8.64e15 ms: a claim beyond that is quoted as a number, never formatted (it would throw). */
+const MAX_EPOCH_SECONDS = 8.64e12;
+
 const iso = (epochSeconds: unknown) =>
-  typeof epochSeconds === 'number' && Number.isFinite(epochSeconds) ? new Date(epochSeconds * 1000).toISOString() : quote(epochSeconds);
+  typeof epochSeconds === 'number' && Number.isFinite(epochSeconds) && Math.abs(epochSeconds) <= MAX_EPOCH_SECONDS
+    ? new Date(epochSeconds * 1000).toISOString()
+    : quote(epochSeconds);
 
 /**
  * Turns a jose verification failure into a 401 with a specific message.
