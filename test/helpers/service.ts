@@ -4,6 +4,8 @@ import pino from 'pino';
 import { buildApp, defaultDeps, REDACT_PATHS } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { TestIssuer } from './jwt.js';
+import { fixtureSecrets, leaks } from './log-secrets.js';
+import { DEFAULT_ACCESS_TOKEN } from './requests.js';
 
 /**
  * The service as it runs in production — `buildApp(loadConfig(env))`, listening on 127.0.0.1 — with its pino
@@ -147,7 +149,16 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
       }
       return { status: res.status, headers: res.headers, text, body: parsed as T };
     },
-    stop: () => (closing ??= app.close()),
+    /**
+     * Closes the service, then checks every log line it wrote: no patient name, identifier, birth date, fixture text,
+     * resource body or token of the run. Every integration test that starts a service is thus a log-leak test.
+     */
+    stop: () =>
+      (closing ??= app.close().then(() => {
+        const tokens = [...(issuer?.issued ?? []).flatMap((t) => [t, ...t.split('.').filter((part) => part.length > 8)]), DEFAULT_ACCESS_TOKEN];
+        const found = leaks(logs, [...fixtureSecrets(), ...tokens]);
+        if (found.length > 0) throw new Error(`log lines leak patient data or tokens:\n${found.slice(0, 5).join('\n')}`);
+      })),
   };
 }
 

@@ -1,10 +1,10 @@
-import type { Resource } from 'fhir/r4.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cardsWithTopic, FIXTURE_PATIENT_IDS, readFixtureBundles, SEED_000, STOP_ADT, type CdsResponse } from '../helpers/cards.js';
+import { cardsWithTopic, FIXTURE_PATIENT_IDS, SEED_000, STOP_ADT, type CdsResponse } from '../helpers/cards.js';
 import { startFhirServer, type FhirServerProcess } from '../helpers/fhir-server.js';
 import { createTestIssuer, type TestIssuer } from '../helpers/jwt.js';
 import { hookRequest, patientViewRequest, readPrefetch, SERVICE_ID, type HookName } from '../helpers/requests.js';
 import { freePort, startService, type RunningService } from '../helpers/service.js';
+import { fixtureSecrets } from '../helpers/log-secrets.js';
 
 /**
  * Issue 3: "No patient name, identifier, token or resource body in any log line". A representative run (every hook,
@@ -77,40 +77,6 @@ afterAll(async () => {
   await service?.stop();
   await fhir?.stop();
 });
-
-/** The fields of fixture resources that identify a patient or carry clinical text. */
-type FixtureResource = Resource & {
-  name?: { family?: string; given?: string[] }[];
-  birthDate?: string;
-  identifier?: { value?: string }[];
-  conclusion?: string;
-  code?: { text?: string };
-  note?: { text?: string }[];
-};
-
-/** Strings from the fixtures that identify a patient or are resource content. */
-function fixtureSecrets(): string[] {
-  const secrets = new Set<string>();
-  for (const bundle of readFixtureBundles().values()) {
-    for (const entry of bundle.entry ?? []) {
-      const r = entry.resource as FixtureResource | undefined;
-      if (!r) continue;
-      if (r.resourceType === 'Patient' && r.id) {
-        secrets.add(r.id);
-        if (r.birthDate) secrets.add(r.birthDate);
-        for (const name of r.name ?? []) {
-          if (name.family) secrets.add(name.family);
-          for (const given of name.given ?? []) secrets.add(given);
-        }
-      }
-      for (const identifier of r.identifier ?? []) if (identifier.value) secrets.add(identifier.value);
-      if (typeof r.conclusion === 'string') secrets.add(r.conclusion);
-      if (typeof r.code?.text === 'string') secrets.add(r.code.text);
-      for (const note of r.note ?? []) if (note.text) secrets.add(note.text);
-    }
-  }
-  return [...secrets];
-}
 
 /** The JWTs of the run, whole and by part (a logged header or payload segment is a leak too). */
 function tokenSecrets(): string[] {
