@@ -1,0 +1,98 @@
+/**
+ * `npm run soak [-- --seconds 300]`: mixed traffic against the service for a bounded time (default 5 minutes,
+ * loopback only), then a report: requests, errors (non-2xx, timeouts), and the service process's RSS at the start,
+ * the middle and the end — growth beyond noise would be a leak.
+ *
+ * The service runs as a child process (`npm start`'s code, auth off: replay protection needs a fresh JWT per request,
+ * which a load tool cannot sign; JWT cost is measured in bench/), its FHIR server the embedded one (another child).
+ * Traffic: patient-view with full prefetch for every demo patient, patient-view fetching from the FHIR server,
+ * order-sign with a chemotherapy draft, and feedback, in rotation.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { Bundle, Resource } from 'fhir/r4.js';
+import autocannon from 'autocannon';
+import { services } from '../src/hooks/services.js';
+import { projectPath } from '../src/paths.js';
+
+const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1] ?? NaN) || 300;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function child(args: string[], env: Record<string, string>, ready: RegExp) {
+  const proc = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: projectPath(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const started = new Promise<void>((resolve, reject) => {
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (ready.test(out)) resolve();
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.once('exit', (code) => reject(new Error(`${args[0]} exited (${code}):\n${out.slice(-2000)}`)));
+  });
+  return { proc, started };
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+function fullPrefetch(bundle: Bundle): Record<string, Resource> {
+  const resources = (bundle.entry ?? []).map((e) => e.resource).filter((r): r is Resource => r !== undefined);
+  const prefetch: Record<string, Resource> = {};
+  for (const { key, template } of services[0]!.prefetch) {
+    const type = template.split(/[/?]/)[0];
+    if (type === 'Patient') prefetch[key] = resources.find((r) => r.resourceType === 'Patient')!;
+    else prefetch[key] = { resourceType: 'Bundle', type: 'searchset', entry: resources.filter((r) => r.resourceType === type).map((resource) => ({ resource })) } as Bundle;
+  }
+  return prefetch;
+}
+
+async function main() {
+  const [fhirPort, port] = [await freePort(), await freePort()];
+  const fhir = child(['src/embedded-fhir/main.ts'], { FHIR_SANDBOX_PORT: String(fhirPort), LOG_LEVEL: 'warn' }, /ready at/);
+  const service = child(['src/main.ts'], { PORT: String(port), HOST: '127.0.0.1', CDS_AUTH: 'disabled', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0' }, /CDS_AUTH=disabled/);
+  await Promise.all([fhir.started, service.started]);
+  await new Promise((r) => setTimeout(r, 500));
+  const base = `http://127.0.0.1:${port}`;
+  const fhirUrl = `http://127.0.0.1:${fhirPort}/fhir`;
+
+  const bundles = readdirSync(projectPath('fixtures/patients')).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(projectPath('fixtures/patients', f), 'utf8')) as Bundle);
+  const ids = bundles.map((b) => b.entry?.find((e) => e.resource?.resourceType === 'Patient')?.resource?.id ?? '');
+  const context = (patientId: string) => ({ userId: 'Practitioner/soak', patientId });
+  const drafts = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'MedicationRequest', id: 'soak-carbo', status: 'draft', intent: 'order', subject: { reference: 'Patient/seed-004-sigmoid-nec' }, medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '40048' }], text: 'carboplatin 700 mg IV' }, dosageInstruction: [{ doseAndRate: [{ doseQuantity: { value: 700, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }] }] } }] };
+  const bodies = [
+    ...bundles.map((b, i) => ({ path: '/cds-services/nec-patient-view', body: { hook: 'patient-view', hookInstance: `soak-${i}`, context: context(ids[i]!), prefetch: fullPrefetch(b) } })),
+    { path: '/cds-services/nec-patient-view', body: { hook: 'patient-view', hookInstance: 'soak-fetch', fhirServer: fhirUrl, context: context('seed-000-nepc-liver') } },
+    { path: '/cds-services/nec-order-sign', body: { hook: 'order-sign', hookInstance: 'soak-sign', context: { ...context('seed-004-sigmoid-nec'), draftOrders: drafts }, prefetch: fullPrefetch(bundles[ids.indexOf('seed-004-sigmoid-nec')]!) } },
+    { path: '/cds-services/nec-patient-view/feedback', body: { feedback: [{ card: 'soak-card', outcome: 'overridden', outcomeTimestamp: '2026-11-23T09:00:00Z' }] } },
+  ].map(({ path, body }) => ({ method: 'POST' as const, path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+
+  const rss = { start: rssMiB(service.proc.pid!), middle: 0, end: 0 };
+  const middle = setTimeout(() => (rss.middle = rssMiB(service.proc.pid!)), (seconds * 1000) / 2);
+  console.log(`soak: ${seconds} s of mixed traffic (${bodies.length} request kinds) against ${base}, 10 connections, loopback only`);
+  // `requests` (a rotation of request kinds) is an autocannon option the local type declaration (bench/) leaves out.
+  const options = { url: base, connections: 10, duration: seconds, requests: bodies, timeout: 10 };
+  const result = await autocannon(options as Parameters<typeof autocannon>[0]);
+  clearTimeout(middle);
+  rss.end = rssMiB(service.proc.pid!);
+  const errors = result.non2xx + result.errors + result.timeouts;
+  console.log(`requests: ${result.requests.total}, ${Math.round(result.requests.average)} req/s; errors: ${errors} (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
+  console.log(`latency: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
+  console.log(`service RSS: start ${rss.start} MiB, middle ${rss.middle || 'n/a'} MiB, end ${rss.end} MiB`);
+  service.proc.kill('SIGTERM');
+  fhir.proc.kill('SIGTERM');
+  process.exit(errors > 0 ? 1 : 0);
+}
+
+void main();
