@@ -15,7 +15,7 @@ import type { Resource } from 'fhir/r4.js';
 import autocannon, { type Result } from 'autocannon';
 import { buildForBench } from './build.js';
 import { CLINICAL_NOW, fixtureResources, fullPrefetch, orderSignChemoBody, PREFETCH_KEYS, patientViewBody, queryOf, scaledPatient } from './bodies.js';
-import { measureJwt, type JwtResult } from './jwt.js';
+import { type JwtResult, measureJwt } from './jwt.js';
 import { type FhirServer, type Memory, startFhirServer, startTarget, type Target } from './processes.js';
 import { renderMarkdown } from './report.js';
 
@@ -91,7 +91,7 @@ export interface BenchResults {
   main: LoadResult[];
   scale: ScalePoint[];
   parallel: { delayMs: number; points: ParallelPoint[] };
-  jwt: JwtResult;
+  jwt: JwtResult[];
   failures: string[];
 }
 
@@ -290,9 +290,13 @@ async function main(): Promise<void> {
     const points: ParallelPoint[] = [];
     for (const n of settings.parallelKeys) points.push(await parallelPoint(service, slowFhir, seed, order.slice(0, n), settings.parallelSamples));
 
-    log(`JWT verification (${settings.jwtTokens} ES384 tokens):`);
-    const jwt = await measureJwt(settings.jwtTokens);
-    log(`  verify: mean ${jwt.verifyMicros.mean.toFixed(0)} µs, p99 ${jwt.verifyMicros.p99.toFixed(0)} µs`);
+    log(`JWT verification (${settings.jwtTokens} tokens each):`);
+    const jwt: JwtResult[] = [];
+    for (const algorithm of ['ES384', 'RS384'] as const) {
+      const r = await measureJwt(settings.jwtTokens, algorithm);
+      jwt.push(r);
+      log(`  ${algorithm} verify: mean ${r.verifyMicros.mean.toFixed(0)} µs, p99 ${r.verifyMicros.p99.toFixed(0)} µs`);
+    }
 
     const results: BenchResults = {
       mode: settings.mode,

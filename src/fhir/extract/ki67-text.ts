@@ -5,11 +5,30 @@ import type { ResourceSet } from '../resources.js';
 import { effectiveDate } from './elements.js';
 import { readEach } from './guard.js';
 import { parseKi67Text } from './ki67.js';
+import { clinicalDate } from './dates.js';
 
 const FINAL = new Set(['final', 'amended', 'corrected', 'appended']);
 
-/** "Ki-67 approximately 80%", "Ki-67 index: 20-25 %", "MIB-1 labelling index 12%": the clause naming Ki-67. */
-const KI67_CLAUSE = /\b(?:ki[\s-]?67|mib[\s-]?1)\b[^.;,)]*?\d[^.;,)]*%/gi;
+const KI67_NAME = /\b(?:ki[\s-]?67|mib[\s-]?1)\b/gi;
+const CLAUSE_STOPS = new Set(['.', ';', ',', ')']);
+
+/**
+ * "Ki-67 approximately 80%", "Ki-67 index: 20-25 %", "MIB-1 labelling index 12%": the first clause naming Ki-67,
+ * from the name to the last "%" before the clause ends (`.`, `;`, `,` or `)`), with a number before that "%". This is
+ * the first match of `/\b(?:ki[\s-]?67|mib[\s-]?1)\b[^.;,)]*?\d[^.;,)]*%/gi`, found in one pass: that expression
+ * backtracked over every digit of a long clause (20,000 characters took 30 ms).
+ */
+export function firstKi67Clause(text: string): string | undefined {
+  KI67_NAME.lastIndex = 0;
+  for (let m = KI67_NAME.exec(text); m !== null; m = KI67_NAME.exec(text)) {
+    const from = m.index + m[0].length;
+    let to = from;
+    while (to < text.length && !CLAUSE_STOPS.has(text[to]!)) to++;
+    const percent = to > from ? text.lastIndexOf('%', to - 1) : -1;
+    if (percent >= from && /\d/.test(text.slice(from, percent))) return text.slice(m.index, percent + 1);
+  }
+  return undefined;
+}
 
 /**
  * Ki-67 written in a pathology report's conclusion, for reports that give it only in text. Negated or uncertain
@@ -23,10 +42,10 @@ export function ki67FromReports(set: ResourceSet, unreadable: string[]): LabFact
     set.ofType<DiagnosticReport>('DiagnosticReport'),
     (report): LabFact[] => {
       if (!FINAL.has(report.status) || typeof report.conclusion !== 'string') return [];
-      const clause = report.conclusion.match(KI67_CLAUSE)?.[0];
+      const clause = firstKi67Clause(report.conclusion);
       const parsed = clause ? parseKi67Text(clause) : undefined;
       if (!parsed) return [];
-      return [{ value: parsed.value, unit: '%', ...(parsed.comparator ? { comparator: parsed.comparator } : {}), date: effectiveDate(report), sources: [`DiagnosticReport/${report.id}`] }];
+      return [{ value: parsed.value, unit: '%', ...(parsed.comparator ? { comparator: parsed.comparator } : {}), date: clinicalDate(effectiveDate(report)), sources: [`DiagnosticReport/${report.id}`] }];
     },
     unreadable,
   );
