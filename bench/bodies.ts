@@ -23,22 +23,7 @@ export function fixtureResources(patientId = SEED): Resource[] {
   return (bundle.entry ?? []).map((e) => e.resource).filter((r): r is Resource => r !== undefined);
 }
 
-/** Full prefetch for every template key (golden.int.test.ts's `fullPrefetch`), optionally leaving some keys out. */
-export function fullPrefetch(resources: Resource[], omit: readonly string[] = []): Record<string, Resource> {
-  const prefetch: Record<string, Resource> = {};
-  for (const { key, template } of PATIENT_DATA) {
-    if (omit.includes(key)) continue;
-    const type = template.split(/[/?]/)[0];
-    if (type === 'Patient') {
-      prefetch[key] = resources.find((r) => r.resourceType === 'Patient')!;
-      continue;
-    }
-    const entry = resources.filter((r) => r.resourceType === type || (type === 'MedicationRequest' && r.resourceType === 'Medication')).map((resource) => ({ resource }));
-    const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', total: entry.length, entry };
-    prefetch[key] = bundle;
-  }
-  return prefetch;
-}
+export { fullPrefetch } from '../src/embedded-fhir/full-prefetch.js';
 
 /** The relative query a prefetch key stands for, filled for the seed patient (what the service sends to fhirServer). */
 export function queryOf(key: string, patientId = SEED): string {

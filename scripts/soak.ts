@@ -13,7 +13,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { Bundle, Resource } from 'fhir/r4.js';
 import autocannon from 'autocannon';
-import { services } from '../src/hooks/services.js';
+import { fullPrefetch } from '../src/embedded-fhir/full-prefetch.js';
 import { projectPath } from '../src/paths.js';
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1] ?? NaN) || 300;
@@ -47,16 +47,7 @@ function rssMiB(pid: number): number {
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
-function fullPrefetch(bundle: Bundle): Record<string, Resource> {
-  const resources = (bundle.entry ?? []).map((e) => e.resource).filter((r): r is Resource => r !== undefined);
-  const prefetch: Record<string, Resource> = {};
-  for (const { key, template } of services[0]!.prefetch) {
-    const type = template.split(/[/?]/)[0];
-    if (type === 'Patient') prefetch[key] = resources.find((r) => r.resourceType === 'Patient')!;
-    else prefetch[key] = { resourceType: 'Bundle', type: 'searchset', entry: resources.filter((r) => r.resourceType === type).map((resource) => ({ resource })) } as Bundle;
-  }
-  return prefetch;
-}
+const resourcesOf = (bundle: Bundle) => (bundle.entry ?? []).map((e) => e.resource).filter((r): r is Resource => r !== undefined);
 
 async function main() {
   const [fhirPort, port] = [await freePort(), await freePort()];
@@ -72,9 +63,9 @@ async function main() {
   const context = (patientId: string) => ({ userId: 'Practitioner/soak', patientId });
   const drafts = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'MedicationRequest', id: 'soak-carbo', status: 'draft', intent: 'order', subject: { reference: 'Patient/seed-004-sigmoid-nec' }, medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '40048' }], text: 'carboplatin 700 mg IV' }, dosageInstruction: [{ doseAndRate: [{ doseQuantity: { value: 700, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }] }] } }] };
   const bodies = [
-    ...bundles.map((b, i) => ({ path: '/cds-services/nec-patient-view', body: { hook: 'patient-view', hookInstance: `soak-${i}`, context: context(ids[i]!), prefetch: fullPrefetch(b) } })),
+    ...bundles.map((b, i) => ({ path: '/cds-services/nec-patient-view', body: { hook: 'patient-view', hookInstance: `soak-${i}`, context: context(ids[i]!), prefetch: fullPrefetch(resourcesOf(b)) } })),
     { path: '/cds-services/nec-patient-view', body: { hook: 'patient-view', hookInstance: 'soak-fetch', fhirServer: fhirUrl, context: context('seed-000-nepc-liver') } },
-    { path: '/cds-services/nec-order-sign', body: { hook: 'order-sign', hookInstance: 'soak-sign', context: { ...context('seed-004-sigmoid-nec'), draftOrders: drafts }, prefetch: fullPrefetch(bundles[ids.indexOf('seed-004-sigmoid-nec')]!) } },
+    { path: '/cds-services/nec-order-sign', body: { hook: 'order-sign', hookInstance: 'soak-sign', context: { ...context('seed-004-sigmoid-nec'), draftOrders: drafts }, prefetch: fullPrefetch(resourcesOf(bundles[ids.indexOf('seed-004-sigmoid-nec')]!)) } },
     { path: '/cds-services/nec-patient-view/feedback', body: { feedback: [{ card: 'soak-card', outcome: 'overridden', outcomeTimestamp: '2026-11-23T09:00:00Z' }] } },
   ].map(({ path, body }) => ({ method: 'POST' as const, path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
 

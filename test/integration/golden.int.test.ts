@@ -1,9 +1,9 @@
-import type { Bundle, Resource } from 'fhir/r4.js';
+import type { Resource } from 'fhir/r4.js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, defaultDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { services } from '../../src/hooks/services.js';
+import { fullPrefetch } from '../../src/embedded-fhir/full-prefetch.js';
 import { readFixtureBundles } from '../helpers/cards.js';
 
 /**
@@ -26,21 +26,8 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A full prefetch, as an EHR that satisfies every template sends it: one searchset per key, the Patient as a read. */
-function fullPrefetch(patientId: string): Record<string, Resource> {
-  const resources = (bundles.get(patientId)?.entry ?? []).map((e) => e.resource).filter((r): r is Resource => r !== undefined);
-  const prefetch: Record<string, Resource> = {};
-  for (const { key, template } of services[0]!.prefetch) {
-    const type = template.split(/[/?]/)[0];
-    if (type === 'Patient') {
-      prefetch[key] = resources.find((r) => r.resourceType === 'Patient')!;
-      continue;
-    }
-    const entry = resources.filter((r) => r.resourceType === type || (type === 'MedicationRequest' && r.resourceType === 'Medication')).map((resource) => ({ resource }));
-    const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', total: entry.length, entry };
-    prefetch[key] = bundle;
-  }
-  return prefetch;
+function prefetchOf(patientId: string): Record<string, Resource> {
+  return fullPrefetch((bundles.get(patientId)?.entry ?? []).map((e) => e.resource).filter((r): r is Resource => r !== undefined));
 }
 
 async function call(serviceId: string, body: object) {
@@ -59,7 +46,7 @@ describe('golden responses per seed scenario', () => {
       hook: 'patient-view',
       hookInstance: `golden-${patientId}`,
       context: { userId: 'Practitioner/golden', patientId },
-      prefetch: fullPrefetch(patientId),
+      prefetch: prefetchOf(patientId),
     });
     await expect(JSON.stringify(response, null, 2)).toMatchFileSnapshot(`golden/${patientId}.patient-view.json`);
   });
@@ -69,7 +56,7 @@ describe('golden responses per seed scenario', () => {
       hook: 'order-sign',
       hookInstance: 'golden-seed-000-order-sign',
       context: { userId: 'Practitioner/golden', patientId: 'seed-000-nepc-liver', draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [draft('draft-leuprolide', '2606516', 'Lupron Depot 22.5 mg')] } },
-      prefetch: fullPrefetch('seed-000-nepc-liver'),
+      prefetch: prefetchOf('seed-000-nepc-liver'),
     });
     await expect(JSON.stringify(response, null, 2)).toMatchFileSnapshot('golden/seed-000-nepc-liver.order-sign.json');
   });
