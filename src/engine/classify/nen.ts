@@ -51,7 +51,7 @@ function isLung(finding: HistologyFinding, cancers: readonly Cancer[]): boolean 
 }
 
 /** Findings that belong to a Merkel cell carcinoma are not NEC for these rules (its first line is immunotherapy). */
-function isMerkel(finding: HistologyFinding, cancers: readonly Cancer[]): boolean {
+export function isMerkel(finding: HistologyFinding, cancers: readonly Cancer[]): boolean {
   return cancers.some((c) => c.primarySite === 'merkel' && c.sources.some((s) => finding.sources.includes(s)));
 }
 

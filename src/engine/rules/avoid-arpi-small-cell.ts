@@ -1,6 +1,7 @@
 import { classifyNepc, nepcFacts } from '../classify/nepc.js';
 import { joinNames } from '../format.js';
 import type { CitedFact, Recommendation, Rule, SuggestionSpec } from '../recommendation.js';
+import { ABIRATERONE_STEROIDS } from '../drugs.js';
 
 /**
  * rules.md §4 `avoid-arpi-small-cell` (seed 000: "Do not use abiraterone or enzalutamide — these androgen pathway
@@ -11,7 +12,6 @@ import type { CitedFact, Recommendation, Rule, SuggestionSpec } from '../recomme
  */
 
 /** Glucocorticoids given with abiraterone, when the record shows them. */
-const ABIRATERONE_STEROIDS = new Set(['prednisone', 'prednisolone', 'dexamethasone', 'methylprednisolone']);
 
 export const avoidArpiSmallCell: Rule = {
   id: 'avoid-arpi-small-cell',

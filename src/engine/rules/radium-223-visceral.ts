@@ -1,5 +1,6 @@
 import { joinNames } from '../format.js';
 import type { CitedFact, Recommendation, Rule, SuggestionSpec } from '../recommendation.js';
+import { ABIRATERONE_STEROIDS } from '../drugs.js';
 
 /**
  * rules.md §4 `radium-223-visceral` (seed 000: "Do not use radium-223 — this is contraindicated in patients with
@@ -10,7 +11,6 @@ import type { CitedFact, Recommendation, Rule, SuggestionSpec } from '../recomme
  * EU label contraindicates it.
  */
 
-const ABIRATERONE_STEROIDS = new Set(['prednisone', 'prednisolone', 'dexamethasone', 'methylprednisolone']);
 
 export const radium223Visceral: Rule = {
   id: 'radium-223-visceral',

@@ -1,4 +1,5 @@
 import { NEC_HISTOLOGY } from '../classify/nepc.js';
+import { isMerkel } from '../classify/nen.js';
 import { joinNames } from '../format.js';
 import type { Cancer, HistologyFinding, PatientPicture } from '../picture.js';
 import type { CitedFact, Recommendation, Rule, SuggestionSpec } from '../recommendation.js';
@@ -16,10 +17,9 @@ const VEGF_TKI_CANCER = /\b(?:renal|kidney|RCC|hepatocellular|HCC|thyroid|sarcom
 const RENAL = /\b(?:renal|kidney|RCC)\b/i;
 const NEUROENDOCRINE_WORDS = /small[-\s]cell|neuroendocrine/i;
 
-/** Findings that belong to a Merkel cell carcinoma are not NEC (rules.md §2); the same check as classify/nen.ts. */
+/** Findings that belong to a Merkel cell carcinoma are not NEC (rules.md §2). */
 function necFindings(picture: PatientPicture): HistologyFinding[] {
-  const merkel = picture.cancers.filter((c) => c.primarySite === 'merkel');
-  return picture.histology.filter((h) => NEC_HISTOLOGY.has(h.histologyClass) && !merkel.some((c) => c.sources.some((s) => h.sources.includes(s))));
+  return picture.histology.filter((h) => NEC_HISTOLOGY.has(h.histologyClass) && !isMerkel(h, picture.cancers));
 }
 
 /** A cancer on record that is not where a NEC arises and is not itself the neuroendocrine carcinoma. */
