@@ -57,6 +57,10 @@ const envSchema = z.object({
   CDS_JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
   CDS_JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   CORS_ORIGINS: csv.default(['*']),
+  CDS_SERVICE_ALIASES: jsonValue('CDS_SERVICE_ALIASES')
+    .pipe(z.record(z.string(), z.string()))
+    .refine((aliases) => Object.keys(aliases).every((alias) => /^[A-Za-z0-9._-]{1,64}$/.test(alias)), 'each alias must be a URL path segment of 1-64 letters, digits, ".", "_" or "-"')
+    .default({}),
   FHIR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
   FHIR_PAGE_CAP: z.coerce.number().int().min(1).max(100).default(20),
   FHIR_MAX_RESPONSE_BYTES: z.coerce.number().int().min(65_536).max(268_435_456).default(10_485_760),
@@ -89,6 +93,8 @@ export interface Config {
     maxLifetimeSeconds: number;
   };
   corsOrigins: string[];
+  /** Other ids under which an EHR registered our services (alias → one of our service ids); routing only, not in discovery. */
+  serviceAliases: Record<string, string>;
   fhir: {
     /** Deadline for one FHIR read or search (all its pages); the hook deadline caps it. */
     timeoutMs: number;
@@ -180,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxLifetimeSeconds: e.CDS_JWT_MAX_LIFETIME_SECONDS,
     },
     corsOrigins: e.CORS_ORIGINS,
+    serviceAliases: e.CDS_SERVICE_ALIASES,
     fhir: { timeoutMs: e.FHIR_TIMEOUT_MS, pageCap: e.FHIR_PAGE_CAP, maxResponseBytes: e.FHIR_MAX_RESPONSE_BYTES },
     limits: {
       hookDeadlineMs: e.HOOK_DEADLINE_MS,

@@ -7,7 +7,7 @@ import { expectedAudiences, type JwtVerifier } from './auth.js';
 import { cdsErrorHandler } from './error-handler.js';
 import { evaluateHook, type EvaluateDeps } from './evaluate.js';
 import { contextSchemas, describeIssues, feedbackSchema, hookRequestSchema } from './request.schema.js';
-import { discoveryDocument, services } from './services.js';
+import { discoveryDocument, serviceRoutes } from './services.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,7 +36,7 @@ function windowInWords(ms: number): string {
 export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions) {
   const { config, verifier } = opts;
   const discovery = discoveryDocument();
-  const byId = new Map(services.map((s) => [s.id, s]));
+  const byId = serviceRoutes(config.serviceAliases);
 
   app.setErrorHandler(cdsErrorHandler);
   await app.register(cors, {

@@ -1,3 +1,4 @@
+import { ConfigError } from '../config.js';
 import type { HookName } from '../engine/picture.js';
 import type { PrefetchTemplate } from '../fhir/prefetch.js';
 
@@ -52,6 +53,25 @@ export const services: readonly ServiceDefinition[] = [
     prefetch: PATIENT_DATA,
   },
 ];
+
+/**
+ * The services by the id a request may use: our own ids, and the aliases of `CDS_SERVICE_ALIASES` (an EHR that
+ * registered our services under its own ids). Aliases only route: discovery lists our ids.
+ * @param aliases - alias id → one of our service ids
+ * @throws ConfigError (start-up stops) when an alias shadows one of our ids or points at an id we do not have
+ */
+export function serviceRoutes(aliases: Readonly<Record<string, string>>): ReadonlyMap<string, ServiceDefinition> {
+  const routes = new Map(services.map((s) => [s.id, s]));
+  const problems: string[] = [];
+  for (const [alias, target] of Object.entries(aliases)) {
+    const service = routes.get(target);
+    if (services.some((s) => s.id === alias)) problems.push(`"${alias}" is one of our own service ids and cannot be an alias`);
+    else if (!service || service.id !== target) problems.push(`"${alias}" points at "${target}", which is not one of ${services.map((s) => `"${s.id}"`).join(', ')}`);
+    else routes.set(alias, service);
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.map((p) => `CDS_SERVICE_ALIASES: ${p}`).join('\n  ')}`);
+  return routes;
+}
 
 /** The discovery document (`GET /cds-services`). */
 export function discoveryDocument() {
