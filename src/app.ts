@@ -11,6 +11,8 @@ import { loadCardTemplates } from './hooks/cards/templates.js';
 import { cdsErrorHandler, notFoundHandler } from './hooks/error-handler.js';
 import { cdsHooksPlugin } from './hooks/plugin.js';
 import { projectPath } from './paths.js';
+import { createReviewClient, createReviewIdentity } from './review/client.js';
+import { reviewPlugin } from './review/plugin.js';
 
 /** Paths pino removes from every log line: tokens and anything that could carry patient data. */
 export const REDACT_PATHS = [
@@ -87,9 +89,11 @@ export async function buildApp(config: Config, deps: AppDeps = defaultDeps(confi
   if (!config.auth.required) {
     app.log.warn('CDS_AUTH=disabled: calls are NOT authenticated; use this for local work only');
   }
+  // The review page calls the service's own routes as a CDS client with its own key, trusted only while it is enabled.
+  const reviewIdentity = config.review.enabled && config.auth.required ? await createReviewIdentity() : undefined;
   const verifier = config.auth.required
     ? createJwtVerifier({
-        trustedClients: config.auth.trustedClients,
+        trustedClients: reviewIdentity ? [...config.auth.trustedClients, reviewIdentity.trustedClient] : config.auth.trustedClients,
         clockSkewSeconds: config.auth.clockSkewSeconds,
         maxLifetimeSeconds: config.auth.maxLifetimeSeconds,
         ...(deps.authNow ? { now: deps.authNow } : {}),
@@ -114,5 +118,9 @@ export async function buildApp(config: Config, deps: AppDeps = defaultDeps(confi
       newId: deps.newId,
     },
   });
+  if (config.review.enabled) {
+    const client = createReviewClient(app, config.auth.publicBaseUrls[0] ?? '', reviewIdentity);
+    await app.register(reviewPlugin, { config, terminology, client });
+  }
   return app;
 }

@@ -77,6 +77,8 @@ const envSchema = z.object({
   FHIR_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   FHIR_SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
   FHIR_SANDBOX_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  REVIEW_UI: z.enum(['enabled', 'disabled']).optional(),
+  REVIEW_FHIR_BASE_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080/fhir'),
 });
 
 export interface Config {
@@ -120,6 +122,8 @@ export interface Config {
   };
   picture: PictureOptions;
   rules: RuleSettings;
+  /** The card review page (`GET /review`): on by default except in production. */
+  review: { enabled: boolean; fhirBaseUrl: string };
 }
 
 /** How the patient picture reads the data (rules.md §1: both configurable). */
@@ -197,6 +201,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     securityHeaders: { enabled: e.SECURITY_HEADERS === 'on', hstsMaxAgeSeconds: e.HSTS_MAX_AGE_SECONDS },
     picture: { depotGraceDays: e.DEPOT_GRACE_DAYS, adjustedWeightAbovePercentIdeal: e.CRCL_ADJUSTED_WEIGHT_ABOVE_IBW_PERCENT },
     rules: { ...DEFAULT_RULE_SETTINGS, ...e.RULE_SETTINGS },
+    review: {
+      enabled: (e.REVIEW_UI ?? (e.NODE_ENV === 'production' ? 'disabled' : 'enabled')) === 'enabled',
+      fhirBaseUrl: e.REVIEW_FHIR_BASE_URL.replace(/\/+$/, ''),
+    },
   };
 }
 
