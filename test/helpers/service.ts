@@ -17,8 +17,12 @@ export interface StartServiceOptions {
   issuer?: TestIssuer;
   /** Extra environment variables (e.g. `FHIR_PAGE_CAP`). */
   env?: Record<string, string>;
-  /** The clinical clock (default: the system clock). JWTs are always checked on the system clock. */
+  /** The clinical clock (default: the system clock). */
   now?: () => Date;
+  /** The clock JWTs are checked against (default: the system clock); pinned to replay captured tokens. */
+  authNow?: () => Date;
+  /** Tokens not signed by `issuer` (e.g. captured ones) that the log check at stop must also look for. */
+  foreignTokens?: readonly string[];
 }
 
 export interface CallOptions {
@@ -98,7 +102,7 @@ async function listenOnce(options: StartServiceOptions, logs: string[]) {
     ...options.env,
   };
   const config = loadConfig(env);
-  const app = await buildApp(config, { ...defaultDeps(config), logger: captureLogger(logs), ...(options.now ? { now: options.now } : {}) });
+  const app = await buildApp(config, { ...defaultDeps(config), logger: captureLogger(logs), ...(options.now ? { now: options.now } : {}), ...(options.authNow ? { authNow: options.authNow } : {}) });
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
@@ -155,7 +159,7 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
      */
     stop: () =>
       (closing ??= app.close().then(() => {
-        const tokens = [...(issuer?.issued ?? []).flatMap((t) => [t, ...t.split('.').filter((part) => part.length > 8)]), DEFAULT_ACCESS_TOKEN];
+        const tokens = [...[...(issuer?.issued ?? []), ...(options.foreignTokens ?? [])].flatMap((t) => [t, ...t.split('.').filter((part) => part.length > 8)]), DEFAULT_ACCESS_TOKEN];
         const found = leaks(logs, [...fixtureSecrets(), ...tokens]);
         if (found.length > 0) throw new Error(`log lines leak patient data or tokens:\n${found.slice(0, 5).join('\n')}`);
       })),
