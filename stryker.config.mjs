@@ -1,6 +1,5 @@
 // Mutation testing of the clinical engine (rules, classification, dose maths): `npm run mutation`.
 // Reports and the incremental file live under reports/ (git-ignored); re-runs only test mutants whose code or tests changed.
-/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   mutate: ['src/engine/**/*.ts'],
   testRunner: 'vitest',

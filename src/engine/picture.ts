@@ -16,7 +16,7 @@ export type HistologyClass =
   | 'adenocarcinoma'
   | 'neuroendocrine-unspecified';
 
-export type Differentiation = 'well' | 'poor' | 'unknown';
+type Differentiation = 'well' | 'poor' | 'unknown';
 
 export type PrimarySite = 'prostate' | 'colon' | 'rectum' | 'pancreas' | 'lung' | 'merkel' | 'unknown' | 'other';
 

@@ -4,7 +4,7 @@
  */
 
 /** Calvert caps the GFR at 125 mL/min (carboplatin labelling), so a dose is at most 150 × AUC mg. */
-export const CALVERT_GFR_CAP = 125;
+const CALVERT_GFR_CAP = 125;
 
 export interface ComputedDose {
   /** mg, rounded as `rounding` says. */

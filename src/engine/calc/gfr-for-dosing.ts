@@ -22,7 +22,7 @@ export interface GfrForDosingOptions {
   adjustedWeightAbovePercentIdeal: number;
 }
 
-export type WeightBasis = 'actual' | 'adjusted';
+type WeightBasis = 'actual' | 'adjusted';
 
 /** A Cockcroft–Gault clearance with the weight it used and the formula as the card prints it. */
 export interface CreatinineClearance {
@@ -36,7 +36,7 @@ export interface CreatinineClearance {
   formula: string;
 }
 
-export type GfrMethod = 'measured-gfr' | 'cockcroft-gault' | 'egfr-deindexed';
+type GfrMethod = 'measured-gfr' | 'cockcroft-gault' | 'egfr-deindexed';
 
 /** The GFR for dosing and how it was reached. */
 export interface GfrForDosing {

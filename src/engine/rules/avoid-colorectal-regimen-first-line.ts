@@ -11,7 +11,7 @@ import type { CitedFact, Recommendation, Rule } from '../recommendation.js';
  */
 
 /** FOLFOX, FOLFIRI, FOLFIRINOX, CAPOX or capecitabine + irinotecan, from the drafted drugs. */
-export function regimenName(drafts: readonly DraftOrder[]): string {
+function regimenName(drafts: readonly DraftOrder[]): string {
   const drugs = new Set(drafts.map((d) => d.drug));
   const ox = drugs.has('oxaliplatin');
   const iri = drugs.has('irinotecan');

@@ -14,7 +14,7 @@ import type { CitedFact, Recommendation, Rule } from '../recommendation.js';
  * The procedure concepts of `clinical/terminology.json` marked `liverDirected: true`. Listed here because rules do
  * not import the terminology (src/fhir); keep in step with it.
  */
-export const LIVER_DIRECTED_PROCEDURES: Readonly<Record<string, string>> = {
+const LIVER_DIRECTED_PROCEDURES: Readonly<Record<string, string>> = {
   tace: 'liver chemoembolisation',
   tare: 'liver radioembolisation',
   tae: 'liver embolisation',

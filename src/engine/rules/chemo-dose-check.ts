@@ -15,11 +15,11 @@ import { describeDated, isStale } from '../staleness.js';
  */
 
 /** Above the upper bound by more than this fraction → warning (rules.md §4; not in RuleSettings). */
-export const DOSE_WARNING_OVER = 0.1;
+const DOSE_WARNING_OVER = 0.1;
 /** Above the upper bound by more than this fraction → critical (rules.md §4; not in RuleSettings). */
-export const DOSE_CRITICAL_OVER = 0.25;
+const DOSE_CRITICAL_OVER = 0.25;
 /** Carboplatin AUC range per regimen (rules.md §4: 4–6; seed 000 gives AUC 4–5 with cabazitaxel, 5–6 otherwise). */
-export const CARBOPLATIN_AUC_RANGE = { low: 4, high: 6 } as const;
+const CARBOPLATIN_AUC_RANGE = { low: 4, high: 6 } as const;
 
 interface BsaRange {
   low: number;

@@ -14,9 +14,9 @@ import { describeDated, isStale } from '../staleness.js';
  */
 
 /** Cisplatin-ineligible below this creatinine clearance, mL/min: Galsky criteria (rules.md §4), not in the seeds. Not in RuleSettings. */
-export const CISPLATIN_INELIGIBLE_BELOW_ML_MIN = 60;
+const CISPLATIN_INELIGIBLE_BELOW_ML_MIN = 60;
 /** Cisplatin contraindicated below this creatinine clearance, mL/min: cisplatin labelling, severe renal impairment (rules.md §4). Not in RuleSettings. */
-export const CISPLATIN_AVOID_BELOW_ML_MIN = 30;
+const CISPLATIN_AVOID_BELOW_ML_MIN = 30;
 
 /** "45", "59.6": a number as a clinician reads it (at most one decimal). */
 const num = (n: number) => String(Number(n.toFixed(1)));

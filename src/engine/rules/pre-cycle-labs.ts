@@ -13,13 +13,13 @@ import { describeDated, isStale } from '../staleness.js';
  */
 
 /** Neutrophils below this → warning, ×10⁹/L (rules.md §4, common practice; not in RuleSettings). */
-export const ANC_WARNING_BELOW = 1.5;
+const ANC_WARNING_BELOW = 1.5;
 /** Neutrophils below this → critical, ×10⁹/L (rules.md §4; not in RuleSettings). */
-export const ANC_CRITICAL_BELOW = 1.0;
+const ANC_CRITICAL_BELOW = 1.0;
 /** Platelets below this → warning, ×10⁹/L (rules.md §4; not in RuleSettings). */
-export const PLATELETS_WARNING_BELOW = 100;
+const PLATELETS_WARNING_BELOW = 100;
 /** Platelets below this → critical, ×10⁹/L (rules.md §4; not in RuleSettings). */
-export const PLATELETS_CRITICAL_BELOW = 50;
+const PLATELETS_CRITICAL_BELOW = 50;
 
 /** The cytotoxics of rules.md §4 `pre-cycle-labs`, by terminology concept id. */
 const CYTOTOXIC = new Set([

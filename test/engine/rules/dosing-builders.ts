@@ -12,7 +12,7 @@ export function daysAgo(days: number): string {
 }
 
 /** Three days before NOW: fresh for every 7-day window. */
-export const FRESH = daysAgo(3);
+const FRESH = daysAgo(3);
 
 export function lab(value: number, unit: string, overrides: Partial<LabFact> = {}): LabFact {
   return { value, unit, date: FRESH, sources: ['Observation/lab'], ...overrides };

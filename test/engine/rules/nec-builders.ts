@@ -21,7 +21,7 @@ const DRUG_CLASSES: Record<string, DrugClass[]> = {
   pembrolizumab: ['CPI'],
 };
 
-export function classesOf(drug: string): DrugClass[] {
+function classesOf(drug: string): DrugClass[] {
   return DRUG_CLASSES[drug] ?? [];
 }
 

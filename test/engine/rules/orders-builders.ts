@@ -10,7 +10,7 @@ import { draft, picture, therapy } from '../builders.js';
  * end to end from Ki-67 and mitoses.
  */
 
-export function sigmoidCancer(overrides: Partial<Cancer> = {}): Cancer {
+function sigmoidCancer(overrides: Partial<Cancer> = {}): Cancer {
   return { primarySite: 'colon', display: 'Malignant neoplasm of sigmoid colon', date: '2026-09-20', sources: ['Condition/sigmoid'], ...overrides };
 }
 
@@ -28,7 +28,7 @@ export function necHistology(overrides: Partial<HistologyFinding> = {}): Histolo
   };
 }
 
-export function netHistology(overrides: Partial<HistologyFinding> = {}): HistologyFinding {
+function netHistology(overrides: Partial<HistologyFinding> = {}): HistologyFinding {
   return {
     histologyClass: 'net-well-differentiated',
     differentiation: 'well',
