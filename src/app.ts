@@ -9,6 +9,7 @@ import { loadTerminology } from './fhir/terminology.js';
 import { createJwtVerifier } from './hooks/auth.js';
 import { loadCardTemplates } from './hooks/cards/templates.js';
 import { cdsErrorHandler, notFoundHandler } from './hooks/error-handler.js';
+import { registerMetrics } from './hooks/metrics.js';
 import { cdsHooksPlugin } from './hooks/plugin.js';
 import { projectPath } from './paths.js';
 import { createReviewClient, createReviewIdentity } from './review/client.js';
@@ -72,6 +73,8 @@ export async function buildApp(config: Config, deps: AppDeps = defaultDeps(confi
   });
   app.setErrorHandler(cdsErrorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  // Before every route, so each one is measured.
+  const metrics = config.metrics.enabled ? await registerMetrics(app, deps.rules) : undefined;
   if (config.securityHeaders.enabled) {
     // A JSON API: no CSP (nothing is rendered), but no sniffing, no framing, no referrer, HSTS; responses may be read
     // cross-origin (CORS decides who may), since the CDS Hooks Sandbox calls from the browser.
@@ -110,7 +113,7 @@ export async function buildApp(config: Config, deps: AppDeps = defaultDeps(confi
       rules: deps.rules,
       terminology,
       templates,
-      fhir: config.fhir,
+      fhir: metrics ? { ...config.fhir, onFailure: metrics.fhirFailure } : config.fhir,
       hookDeadlineMs: limits.hookDeadlineMs,
       picture: config.picture,
       settings: config.rules,

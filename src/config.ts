@@ -70,6 +70,7 @@ const envSchema = z.object({
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).max(1_000_000).default(1200),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   SECURITY_HEADERS: z.enum(['on', 'off']).default('on'),
+  METRICS: z.enum(['enabled', 'disabled']).default('enabled'),
   HSTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(63_072_000).default(31_536_000),
   DEPOT_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(14),
   CRCL_ADJUSTED_WEIGHT_ABOVE_IBW_PERCENT: z.coerce.number().int().min(100).max(1000).default(120),
@@ -122,6 +123,8 @@ export interface Config {
   };
   picture: PictureOptions;
   rules: RuleSettings;
+  /** `GET /metrics` (Prometheus text format, no JWT, no PHI) and the counters behind it. */
+  metrics: { enabled: boolean };
   /** The card review page (`GET /review`): on by default except in production. */
   review: { enabled: boolean; fhirBaseUrl: string };
 }
@@ -201,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     securityHeaders: { enabled: e.SECURITY_HEADERS === 'on', hstsMaxAgeSeconds: e.HSTS_MAX_AGE_SECONDS },
     picture: { depotGraceDays: e.DEPOT_GRACE_DAYS, adjustedWeightAbovePercentIdeal: e.CRCL_ADJUSTED_WEIGHT_ABOVE_IBW_PERCENT },
     rules: { ...DEFAULT_RULE_SETTINGS, ...e.RULE_SETTINGS },
+    metrics: { enabled: e.METRICS === 'enabled' },
     review: {
       enabled: (e.REVIEW_UI ?? (e.NODE_ENV === 'production' ? 'disabled' : 'enabled')) === 'enabled',
       fhirBaseUrl: e.REVIEW_FHIR_BASE_URL.replace(/\/+$/, ''),

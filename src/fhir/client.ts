@@ -1,15 +1,34 @@
 import type { Bundle, Resource } from 'fhir/r4.js';
 import { entriesOf, nextLinkOf } from './resources.js';
 
+/** What kind of failure a FHIR query met: for counting (metrics), never shown. */
+export type FhirFailureKind = 'timeout' | 'deadline' | 'network' | 'http_4xx' | 'http_5xx' | 'http_other' | 'too_large' | 'invalid_response';
+
 /** Why a FHIR read or search failed, in words a card can show (no URLs with patient ids, no tokens). */
 export class FhirReadError extends Error {
   override name = 'FhirReadError';
+  readonly kind: FhirFailureKind;
   constructor(
     message: string,
     readonly status?: number,
+    kind?: FhirFailureKind,
   ) {
     super(message);
+    this.kind = kind ?? (status === undefined ? 'invalid_response' : statusKind(status));
   }
+}
+
+function statusKind(status: number): FhirFailureKind {
+  if (status >= 400 && status < 500) return 'http_4xx';
+  if (status >= 500 && status < 600) return 'http_5xx';
+  return 'http_other';
+}
+
+/** One failed query, as an observer (metrics) sees it: the resource type queried and the kind of failure. */
+export interface FhirFailure {
+  /** The first path segment of the query (`Observation`), or `unknown` for a followed page. */
+  resourceType: string;
+  kind: FhirFailureKind;
 }
 
 export interface FhirClientOptions {
@@ -25,6 +44,8 @@ export interface FhirClientOptions {
   maxResponseBytes?: number;
   /** The hook's overall deadline: when it aborts, every query still running stops. */
   signal?: AbortSignal;
+  /** Told of every read or search (all pages) that failed, once per query. */
+  onFailure?: (failure: FhirFailure) => void;
 }
 
 export interface SearchResult {
@@ -51,11 +72,18 @@ interface QuerySignal {
   bytes: number;
 }
 
-function describeFailure(err: unknown, query: QuerySignal): string {
-  if (err instanceof FhirReadError) return err.message;
-  if (query.hook?.aborted) return HOOK_DEADLINE_MESSAGE;
-  if (query.timeout.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))) return 'the FHIR server did not answer in time';
-  return 'the FHIR server could not be reached';
+function describeFailure(err: unknown, query: QuerySignal): FhirReadError {
+  if (err instanceof FhirReadError) return err;
+  if (query.hook?.aborted) return new FhirReadError(HOOK_DEADLINE_MESSAGE, undefined, 'deadline');
+  if (query.timeout.aborted || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))) {
+    return new FhirReadError('the FHIR server did not answer in time', undefined, 'timeout');
+  }
+  return new FhirReadError('the FHIR server could not be reached', undefined, 'network');
+}
+
+/** `Observation?patient=…` → `Observation`; `Patient/123` → `Patient`. */
+function resourceTypeOf(relativeUrl: string): string {
+  return /^\/*([A-Za-z]+)/.exec(relativeUrl)?.[1] ?? 'unknown';
 }
 
 function megabytes(bytes: number): string {
@@ -86,7 +114,7 @@ export function createFhirClient(opts: FhirClientOptions): FhirClient {
 
   /** The body as text, refused as soon as the query's pages together pass the size cap (declared or counted). */
   async function readBody(response: Response, query: QuerySignal): Promise<string> {
-    const tooLarge = () => new FhirReadError(`the FHIR server's answer was larger than ${megabytes(maxBytes)} and was not read`);
+    const tooLarge = () => new FhirReadError(`the FHIR server's answer was larger than ${megabytes(maxBytes)} and was not read`, undefined, 'too_large');
     const declared = Number(response.headers.get('content-length'));
     if (Number.isFinite(declared) && query.bytes + declared > maxBytes) {
       await response.body?.cancel().catch(() => undefined);
@@ -111,12 +139,12 @@ export function createFhirClient(opts: FhirClientOptions): FhirClient {
   }
 
   async function get(url: string, query: QuerySignal): Promise<Resource> {
-    if (query.signal.aborted) throw new FhirReadError(describeFailure(query.signal.reason, query));
+    if (query.signal.aborted) throw describeFailure(query.signal.reason, query);
     let response: Response;
     try {
       response = await fetch(url, { headers, signal: query.signal, redirect: 'error' });
     } catch (err) {
-      throw new FhirReadError(describeFailure(err, query));
+      throw describeFailure(err, query);
     }
     if (!response.ok) {
       await response.body?.cancel().catch(() => undefined);
@@ -126,7 +154,7 @@ export function createFhirClient(opts: FhirClientOptions): FhirClient {
     try {
       text = await readBody(response, query);
     } catch (err) {
-      throw new FhirReadError(describeFailure(err, query));
+      throw describeFailure(err, query);
     }
     let body: unknown;
     try {
@@ -161,18 +189,31 @@ export function createFhirClient(opts: FhirClientOptions): FhirClient {
     return { bundle: { ...first, entry: entries }, truncated: false };
   }
 
+  /** Runs one query and tells the observer, if any, when it fails. */
+  async function observed<T>(resourceType: string, query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (err) {
+      opts.onFailure?.({ resourceType, kind: err instanceof FhirReadError ? err.kind : 'invalid_response' });
+      throw err;
+    }
+  }
+
   return {
     async read(relativeUrl) {
-      return get(`${base}/${relativeUrl.replace(/^\/+/, '')}`, querySignal());
+      return observed(resourceTypeOf(relativeUrl), () => get(`${base}/${relativeUrl.replace(/^\/+/, '')}`, querySignal()));
     },
     async search(relativeUrl) {
-      const signal = querySignal();
-      const first = (await get(`${base}/${relativeUrl.replace(/^\/+/, '')}`, signal)) as Bundle;
-      if (first.resourceType !== 'Bundle') throw new FhirReadError('a search did not return a Bundle');
-      return followPages(first, signal);
+      return observed(resourceTypeOf(relativeUrl), async () => {
+        const signal = querySignal();
+        const first = (await get(`${base}/${relativeUrl.replace(/^\/+/, '')}`, signal)) as Bundle;
+        if (first.resourceType !== 'Bundle') throw new FhirReadError('a search did not return a Bundle');
+        return followPages(first, signal);
+      });
     },
     async completePages(first) {
-      return followPages(first, querySignal());
+      const type = entriesOf(first).find((e) => e.resource)?.resource?.resourceType ?? 'unknown';
+      return observed(type, () => followPages(first, querySignal()));
     },
   };
 }

@@ -8,7 +8,7 @@ import { buildPicture } from '../fhir/picture.js';
 import { DeadlineTasks, resolvePrefetch } from '../fhir/prefetch.js';
 import { entriesOf, ResourceSet } from '../fhir/resources.js';
 import type { Terminology } from '../fhir/terminology.js';
-import { HOOK_DEADLINE_MESSAGE, type FhirClient } from '../fhir/client.js';
+import { HOOK_DEADLINE_MESSAGE, type FhirClient, type FhirClientOptions } from '../fhir/client.js';
 import { dataUnavailableCard } from './cards/data-unavailable.js';
 import { renderCard, type Card } from './cards/render.js';
 import type { CardTemplate } from './cards/templates.js';
@@ -19,7 +19,8 @@ export interface EvaluateDeps {
   rules: readonly Rule[];
   terminology: Terminology;
   templates: Map<string, CardTemplate>;
-  fhir: { timeoutMs: number; pageCap: number; maxResponseBytes?: number };
+  /** FHIR client settings; `onFailure` is told of every failed FHIR query (the metrics count them). */
+  fhir: { timeoutMs: number; pageCap: number; maxResponseBytes?: number; onFailure?: FhirClientOptions['onFailure'] };
   /** The hook answers within this many ms of the request's arrival: FHIR data not delivered by then is named as unavailable. */
   hookDeadlineMs: number;
   picture: PictureOptions;
