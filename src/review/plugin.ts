@@ -29,7 +29,7 @@ export interface ReviewPluginOptions {
 }
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-const ASSET_TYPES = { 'review.js': 'text/javascript; charset=utf-8', 'review.css': 'text/css; charset=utf-8' } as const;
+const ASSET_TYPES = { 'review.js': 'text/javascript; charset=utf-8', 'review.css': 'text/css; charset=utf-8', 'favicon.svg': 'image/svg+xml' } as const;
 const REVIEW_USER = 'Practitioner/nec-cds-review-page';
 
 function readAssets() {

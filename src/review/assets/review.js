@@ -70,21 +70,28 @@ function renderCard(card) {
     el('span', { className: 'badge', text: card.indicator }), el('h2', { text: card.summary }), detail, source, actions);
 }
 
+// A newer call (another patient picked meanwhile) wins: an older answer arriving late is dropped.
+let latestRun = 0;
+let latestLabs = 0;
+
 async function run() {
   const body = request();
   if (!body.patientId) return;
+  const mine = ++latestRun;
   const cards = $('cards');
   cards.setAttribute('aria-busy', 'true');
   status(`Calling ${body.hook}…`);
   try {
     const answer = await api('run', body);
+    if (mine !== latestRun) return;
     cards.replaceChildren(...answer.cards.map(renderCard));
     status(`${answer.cards.length} card${answer.cards.length === 1 ? '' : 's'} from ${answer.serviceId}`);
   } catch (err) {
+    if (mine !== latestRun) return;
     cards.replaceChildren();
     status(`The hook call failed: ${err.message}`, true);
   } finally {
-    cards.setAttribute('aria-busy', 'false');
+    if (mine === latestRun) cards.setAttribute('aria-busy', 'false');
   }
 }
 
@@ -144,11 +151,14 @@ function chart(series) {
 
 async function loadLabs() {
   const aside = $('labs');
-  aside.replaceChildren(el('h2', { text: 'Lab history' }));
+  const mine = ++latestLabs;
   try {
     const { series } = await api('labs', { patientId: $('patient').value });
-    aside.append(...series.map(chart));
+    if (mine !== latestLabs) return;
+    aside.replaceChildren(el('h2', { text: 'Lab history' }), ...series.map(chart));
   } catch (err) {
+    if (mine !== latestLabs) return;
+    aside.replaceChildren(el('h2', { text: 'Lab history' }));
     aside.append(el('p', { className: 'muted', text: `Labs could not be read: ${err.message}` }));
   }
 }
