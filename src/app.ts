@@ -7,11 +7,14 @@ import { rules } from './engine/rules/index.js';
 import type { Rule } from './engine/recommendation.js';
 import { loadTerminology } from './fhir/terminology.js';
 import { createJwtVerifier } from './hooks/auth.js';
+import { databaseReplayGuard } from './hooks/auth-replay.js';
 import { loadCardTemplates } from './hooks/cards/templates.js';
 import { cdsErrorHandler, notFoundHandler } from './hooks/error-handler.js';
 import { registerMetrics } from './hooks/metrics.js';
 import { cdsHooksPlugin } from './hooks/plugin.js';
 import { projectPath } from './paths.js';
+import type { StoreDb } from './store/db.js';
+import { openStore } from './store/open.js';
 import { createReviewClient, createReviewIdentity } from './review/client.js';
 import { reviewPlugin } from './review/plugin.js';
 
@@ -38,6 +41,8 @@ export interface AppDeps {
   newId: () => string;
   logger: Logger;
   rules: readonly Rule[];
+  /** An open database to use instead of the configured one (tests share one); the app migrates it but does not close it. */
+  database?: StoreDb;
 }
 
 /** Production defaults: the system clock, random uuids, JSON logs on stdout. */
@@ -58,6 +63,7 @@ export function defaultDeps(config: Config): AppDeps {
  */
 export async function buildApp(config: Config, deps: AppDeps = defaultDeps(config)) {
   const terminology = loadTerminology();
+  const store = await openStore(config.store, deps.logger, deps.database);
   const templates = loadCardTemplates(projectPath('cards'), deps.rules);
   const { limits } = config;
   const app = Fastify({
@@ -73,6 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps = defaultDeps(confi
   });
   app.setErrorHandler(cdsErrorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onClose', () => store.close());
   // Before every route, so each one is measured.
   const metrics = config.metrics.enabled ? await registerMetrics(app, deps.rules) : undefined;
   if (config.securityHeaders.enabled) {
@@ -99,16 +106,26 @@ export async function buildApp(config: Config, deps: AppDeps = defaultDeps(confi
         trustedClients: reviewIdentity ? [...config.auth.trustedClients, reviewIdentity.trustedClient] : config.auth.trustedClients,
         clockSkewSeconds: config.auth.clockSkewSeconds,
         maxLifetimeSeconds: config.auth.maxLifetimeSeconds,
+        replays: databaseReplayGuard(store),
         ...(deps.authNow ? { now: deps.authNow } : {}),
       })
     : undefined;
 
   // Probes hit these every few seconds: keep them out of the info log.
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { logLevel: 'warn' }, async () => ({ status: 'ready', rules: deps.rules.length, terminologyUnverifiedCodes: terminology.unverifiedCodeCount }));
+  app.get('/readyz', { logLevel: 'warn' }, async (request, reply) => {
+    try {
+      await store.ping();
+    } catch (err) {
+      request.log.warn({ err: { type: (err as Error | undefined)?.name } }, 'not ready: the database cannot be reached');
+      return reply.status(503).send({ status: 'not ready', reason: 'the card and feedback database cannot be reached' });
+    }
+    return { status: 'ready', rules: deps.rules.length, terminologyUnverifiedCodes: terminology.unverifiedCodeCount };
+  });
   await app.register(cdsHooksPlugin, {
     config,
     verifier,
+    store,
     evaluate: {
       rules: deps.rules,
       terminology,

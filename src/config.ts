@@ -75,6 +75,11 @@ const envSchema = z.object({
   DEPOT_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(14),
   CRCL_ADJUSTED_WEIGHT_ABOVE_IBW_PERCENT: z.coerce.number().int().min(100).max(1000).default(120),
   RULE_SETTINGS: jsonValue('RULE_SETTINGS').pipe(ruleSettingsSchema).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+  DATABASE_DIR: z.string().min(1).optional(),
+  PATIENT_HASH_SALT: z.string().min(16, 'must be at least 16 characters').optional(),
+  SNOOZE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  ANALYTICS: z.enum(['enabled', 'disabled']).default('disabled'),
   FHIR_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   FHIR_SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
   FHIR_SANDBOX_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
@@ -127,6 +132,24 @@ export interface Config {
   metrics: { enabled: boolean };
   /** The card review page (`GET /review`): on by default except in production. */
   review: { enabled: boolean; fhirBaseUrl: string };
+  store: StoreConfig;
+  /** `GET /analytics/rules` is served (authenticated like every route). */
+  analyticsEnabled: boolean;
+}
+
+/** Where cards and feedback are kept, and how long an override snoozes a card. */
+export interface StoreConfig {
+  /** A PostgreSQL server (`postgres://…`); when set, `databaseDir` is ignored. */
+  databaseUrl?: string;
+  /**
+   * The embedded PostgreSQL's folder (PGlite); `memory://` keeps it in memory only. Unset: `src/main.ts` uses
+   * `./data/pglite`; `buildApp` on its own (tests, tools) keeps it in memory.
+   */
+  databaseDir?: string;
+  /** Salt of the patient-id hash; undefined (not in production): a random salt per start, with a warning. */
+  patientHashSalt?: string;
+  /** Days an info/warning card stays hidden for a patient after an override that snoozes; 0: never hidden. */
+  snoozeDays: number;
 }
 
 /** How the patient picture reads the data (rules.md §1: both configurable). */
@@ -177,6 +200,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `Invalid configuration:\n  REQUEST_TIMEOUT_MS: must be longer than HOOK_DEADLINE_MS (${e.REQUEST_TIMEOUT_MS} ms ≤ ${e.HOOK_DEADLINE_MS} ms): the connection would be cut before the hook answers`,
     );
   }
+  if (e.NODE_ENV === 'production' && e.PATIENT_HASH_SALT === undefined) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PATIENT_HASH_SALT: required when NODE_ENV=production (a secret of at least 16 characters, the same on every instance): patients are stored only as a salted hash',
+    );
+  }
   const publicBaseUrls = (e.PUBLIC_BASE_URLS ?? [`http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`]).map((url) =>
     url.replace(/\/+$/, ''),
   );
@@ -209,6 +237,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       enabled: (e.REVIEW_UI ?? (e.NODE_ENV === 'production' ? 'disabled' : 'enabled')) === 'enabled',
       fhirBaseUrl: e.REVIEW_FHIR_BASE_URL.replace(/\/+$/, ''),
     },
+    store: {
+      ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+      ...(e.DATABASE_DIR ? { databaseDir: e.DATABASE_DIR } : {}),
+      ...(e.PATIENT_HASH_SALT ? { patientHashSalt: e.PATIENT_HASH_SALT } : {}),
+      snoozeDays: e.SNOOZE_DAYS,
+    },
+    analyticsEnabled: e.ANALYTICS === 'enabled',
   };
 }
 

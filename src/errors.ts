@@ -39,3 +39,15 @@ export class AuthUnavailable extends CdsError {
   readonly status = 503;
   readonly code = 'auth-unavailable';
 }
+
+/** Feedback about a card this service did not return (or no longer knows). */
+export class UnknownCard extends CdsError {
+  readonly status = 404;
+  readonly code = 'unknown-card';
+}
+
+/** The card and feedback database cannot be reached: not the caller's fault; retry later. */
+export class StoreUnavailable extends CdsError {
+  readonly status = 503;
+  readonly code = 'store-unavailable';
+}

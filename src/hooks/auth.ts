@@ -3,7 +3,7 @@ import type { TrustedClient } from '../config.js';
 import { AuthUnavailable, CdsError, Unauthorized } from '../errors.js';
 import { createIssuerKeys, type IssuerKeys } from './auth-keys.js';
 import { checkAudience, checkTimes, describeVerifyError, quote } from './auth-claims.js';
-import { JtiReplayCache } from './auth-replay.js';
+import { JtiReplayCache, type ReplayGuard } from './auth-replay.js';
 
 /**
  * Authenticates CDS clients (CDS Hooks 2.0 §Trusting CDS Clients): a JWT in `Authorization: Bearer`, signed with a
@@ -45,6 +45,8 @@ export interface JwtVerifierOptions {
   jwksCacheMaxAgeMs?: number;
   /** How many used `jti`s are remembered at most (default 100 000). */
   maxReplayEntries?: number;
+  /** Where used `jti`s are kept (the service: its database); default: in memory, `maxReplayEntries` at most. */
+  replays?: ReplayGuard;
 }
 
 /** RFC 7518/8037 asymmetric algorithms. `none` and HMAC (`HS*`) are excluded on purpose (CDS Hooks §JWT Signing Algorithm). */
@@ -70,7 +72,7 @@ export function createJwtVerifier(opts: JwtVerifierOptions): JwtVerifier {
   for (const client of opts.trustedClients) {
     if (!issuers.has(client.iss)) issuers.set(client.iss, createIssuerKeys(client, remote));
   }
-  const replays = new JtiReplayCache(opts.maxReplayEntries ?? 100_000);
+  const replays = opts.replays ?? new JtiReplayCache(opts.maxReplayEntries ?? 100_000);
 
   return {
     async verify(authorization, audiences) {
@@ -101,7 +103,7 @@ export function createJwtVerifier(opts: JwtVerifierOptions): JwtVerifier {
       const jti = payload.jti;
       if (typeof jti !== 'string' || jti === '') throw new Unauthorized('JWT "jti" claim must be a non-empty string');
 
-      const outcome = replays.record(issuer.iss, jti, (payload.exp as number) + skew, Math.floor(at.getTime() / 1000));
+      const outcome = await replays.record(issuer.iss, jti, (payload.exp as number) + skew, Math.floor(at.getTime() / 1000));
       if (outcome === 'replay') throw new Unauthorized('token already used (jti replay)');
       if (outcome === 'full') throw new AuthUnavailable('too many recent tokens to track for replay protection; retry shortly');
 

@@ -2,10 +2,13 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { BadRequest, CdsError, Unauthorized, UnknownService } from '../errors.js';
+import { BadRequest, CdsError, StoreUnavailable, Unauthorized, UnknownService } from '../errors.js';
+import type { Store } from '../store/store.js';
 import { expectedAudiences, type JwtVerifier } from './auth.js';
+import { filterAndRecord } from './card-log.js';
 import { cdsErrorHandler } from './error-handler.js';
 import { evaluateHook, type EvaluateDeps } from './evaluate.js';
+import { storeFeedback } from './feedback.js';
 import { contextSchemas, describeIssues, feedbackSchema, hookRequestSchema } from './request.schema.js';
 import { discoveryDocument, serviceRoutes } from './services.js';
 
@@ -20,6 +23,8 @@ export interface CdsHooksOptions {
   config: Config;
   verifier: JwtVerifier | undefined;
   evaluate: EvaluateDeps;
+  /** Cards shown, feedback, snoozes (and, through the verifier, used JWT ids). */
+  store: Store;
 }
 
 /** "1 minute", "30 seconds", "1.5 seconds": a window in words for the 429 message. */
@@ -113,12 +118,14 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
       const err = result.failure.error as Error | undefined;
       request.log.error({ stage: result.failure.stage, err: { type: err?.name, stack: err?.stack } }, 'hook evaluation failed; answered with the data-unavailable card');
     }
-    request.log.info({ hookInstance: body.hookInstance, service: service.id, ...result.stats, cards: result.cards.length }, 'hook answered');
-    return { cards: result.cards };
+    const answer = await filterAndRecord(opts.store, request.log, { serviceId: service.id, hookInstance: body.hookInstance, patientId: context.data.patientId, now: opts.evaluate.now() }, result.cards);
+    request.log.info({ hookInstance: body.hookInstance, service: service.id, ...result.stats, cards: answer.cards.length, snoozed: answer.snoozed }, 'hook answered');
+    return { cards: answer.cards };
   });
 
   app.post<{ Params: { id: string } }>('/cds-services/:id/feedback', async (request) => {
-    if (!byId.has(request.params.id)) throw new UnknownService(`No CDS service "${request.params.id}" here; see GET /cds-services`);
+    const service = byId.get(request.params.id);
+    if (!service) throw new UnknownService(`No CDS service "${request.params.id}" here; see GET /cds-services`);
     const parsed = feedbackSchema.safeParse(request.body);
     if (!parsed.success) throw new BadRequest('Invalid feedback', describeIssues(parsed.error));
     for (const item of parsed.data.feedback) {
@@ -127,6 +134,18 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
         'feedback received',
       );
     }
-    return { received: parsed.data.feedback.length };
+    const stored = await storeFeedback(opts.store, request.log, service.id, parsed.data.feedback, opts.evaluate.now());
+    return { received: parsed.data.feedback.length, ...stored };
   });
+
+  if (config.analyticsEnabled) {
+    app.get('/analytics/rules', async (request) => {
+      try {
+        return { rules: await opts.store.ruleAnalytics() };
+      } catch (err) {
+        request.log.error({ err: { type: (err as Error | undefined)?.name, message: (err as Error | undefined)?.message } }, 'analytics query failed');
+        throw new StoreUnavailable('Analytics are unavailable (the database cannot be reached); retry later');
+      }
+    });
+  }
 }

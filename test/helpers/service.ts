@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { buildApp, defaultDeps, REDACT_PATHS } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { sharedTestDatabase, testDatabaseUrl } from './database.js';
 import type { TestIssuer } from './jwt.js';
 import { fixtureSecrets, leaks } from './log-secrets.js';
 import { DEFAULT_ACCESS_TOKEN } from './requests.js';
@@ -21,6 +22,13 @@ export interface StartServiceOptions {
   now?: () => Date;
   /** The clock JWTs are checked against (default: the system clock); pinned to replay captured tokens. */
   authNow?: () => Date;
+  /**
+   * `shared` (default): the test process's one database (PGlite in memory, or its PostgreSQL database in the
+   * PostgreSQL pass), with a random patient-hash salt per service unless `env` sets one. `own`: the service opens
+   * the database its configuration names, as production does: a new in-memory PGlite (slow to start), or in the
+   * PostgreSQL pass the process's second database, shared by every `own` service (several instances, one database).
+   */
+  database?: 'shared' | 'own';
   /** Tokens not signed by `issuer` (e.g. captured ones) that the log check at stop must also look for. */
   foreignTokens?: readonly string[];
 }
@@ -99,10 +107,14 @@ async function listenOnce(options: StartServiceOptions, logs: string[]) {
     ...(options.issuer
       ? { CDS_AUTH: 'required', CDS_TRUSTED_CLIENTS: JSON.stringify([options.issuer.trustedClient]) }
       : { CDS_AUTH: 'disabled' }),
+    DATABASE_DIR: 'memory://',
     ...options.env,
   };
+  const ownUrl = options.database === 'own' ? await testDatabaseUrl() : undefined;
+  if (ownUrl) env.DATABASE_URL = ownUrl;
   const config = loadConfig(env);
-  const app = await buildApp(config, { ...defaultDeps(config), logger: captureLogger(logs), ...(options.now ? { now: options.now } : {}), ...(options.authNow ? { authNow: options.authNow } : {}) });
+  const database = options.database === 'own' ? {} : { database: await sharedTestDatabase() };
+  const app = await buildApp(config, { ...defaultDeps(config), logger: captureLogger(logs), ...(options.now ? { now: options.now } : {}), ...(options.authNow ? { authNow: options.authNow } : {}), ...database });
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {

@@ -114,7 +114,9 @@ describe('discovery and feedback', () => {
     const path = `${PATIENT_VIEW}/feedback`;
     const json = { feedback: [{ card: 'c0a8e2c2-4d0e-4f6e-9a57-2c1a1c9d3b11', outcome: 'overridden', outcomeTimestamp: '2026-11-23T10:05:31Z' }] };
     expectRejected(await service.call<ErrorBody>(path, { json, token: null }), null);
-    const res = await service.call(path, { json, token: await issuer.sign({ aud: service.url(path) }) });
-    expect(res.status).toBe(200);
+    // Accepted: the answer is about the card (which this service never returned), not about the token.
+    const res = await service.call<ErrorBody>(path, { json, token: await issuer.sign({ aud: service.url(path) }) });
+    expect(res.status).toBe(404);
+    expect(res.body.error).toBe('unknown-card');
   });
 });
