@@ -114,7 +114,7 @@ export function scaledPatient(observations: number): Resource[] {
   for (let i = 0; i < count; i++) {
     const lab = LABS[i % LABS.length]!;
     const when = new Date(start + Math.floor(((end - start) * i) / Math.max(1, count))).toISOString().slice(0, 10);
-    const value = Math.round((lab.low + ((i * 7919) % 1000) / 1000 * (lab.high - lab.low)) * 100) / 100;
+    const value = Math.round((lab.low + (((i * 7919) % 1000) / 1000) * (lab.high - lab.low)) * 100) / 100;
     extra.push({
       resourceType: 'Observation',
       id: `bench-obs-${i}`,

@@ -24,7 +24,14 @@ const service = await startTarget(buildForBench(), 'service', {
 });
 try {
   const body = JSON.stringify(patientViewBody(fullPrefetch(scaledPatient(observations))));
-  const r = await autocannon({ url: `${service.url}/cds-services/nec-patient-view`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 10, duration: seconds });
+  const r = await autocannon({
+    url: `${service.url}/cds-services/nec-patient-view`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: 10,
+    duration: seconds,
+  });
   console.log(`${(r.requests.total / r.duration).toFixed(1)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, non-2xx ${r.non2xx}; profile in ${dir}`);
 } finally {
   await service.stop();

@@ -27,5 +27,7 @@ for (let i = 0; i < Math.min(20, calls); i++) await call();
 const started = performance.now();
 for (let i = 0; i < calls; i++) await call();
 const ms = (performance.now() - started) / calls;
-console.log(`${observations} Observations, body ${(payload.length / 1024).toFixed(1)} KiB, response ${size} B: ${ms.toFixed(3)} ms per call (${((ms * 1000) / observations).toFixed(2)} µs per Observation)`);
+console.log(
+  `${observations} Observations, body ${(payload.length / 1024).toFixed(1)} KiB, response ${size} B: ${ms.toFixed(3)} ms per call (${((ms * 1000) / observations).toFixed(2)} µs per Observation)`,
+);
 await app.close();

@@ -68,7 +68,10 @@ function scaleTable(results: BenchResults): string[] {
 }
 
 function parallelTable(results: BenchResults): string[] {
-  const rows = ['| keys fetched | hook p50 ms | hook p95 / max ms | slowest single query (p50) ms | hook ÷ slowest | goal ≤ 1.3 |', '|---|---:|---:|---:|---:|---|'];
+  const rows = [
+    '| keys fetched | hook p50 ms | hook p95 / max ms | slowest single query (p50) ms | hook ÷ slowest | goal ≤ 1.3 |',
+    '|---|---:|---:|---:|---:|---|',
+  ];
   for (const p of results.parallel.points) {
     const slowest = Object.entries(p.singleQueryMs).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '?';
     rows.push(
@@ -96,7 +99,11 @@ export function renderMarkdown(results: BenchResults): string {
     `- Machine: ${results.machine.cpus} × ${results.machine.cpuModel}, ${results.machine.memoryGiB} GiB, ${results.machine.os}; load average before ${results.machine.loadAverageBefore.join(' / ')}, after ${results.machine.loadAverageAfter.join(' / ')}`,
     `- Node ${results.node}; commit ${results.commit}`,
     `- Load: autocannon 9.0.0 in the bench process, on the same ${results.machine.cpus} cores as the server under load (a child process) and, for (3), the embedded FHIR server (another child). Loopback only. ${s.requestsPerRun > 0 ? `Smoke: at most ${s.requestsPerRun} requests per run, no warm-up.` : `${s.duration} s per run after ${s.warmup} s warm-up; scale curve ${s.scaleDuration} s after ${s.scaleWarmup} s.`} The servers run as compiled JavaScript on plain \`node\` (bench/build.ts), as the Docker image runs \`dist/\`.`,
-    `- Service: \`buildApp(loadConfig(env))\` as \`src/main.ts\` builds it, with ${Object.entries(results.serviceEnv).map(([k, v]) => `\`${k}=${v}\``).join(', ')}: **auth off** (see "JWT verification" for its cost), no rate limit (it would answer 429 to a load tool), logs at \`info\` written to /dev/null, clinical clock pinned to the fixtures' date (the golden tests' cards).`,
+    `- Service: \`buildApp(loadConfig(env))\` as \`src/main.ts\` builds it, with ${Object.entries(results.serviceEnv)
+      .map(([k, v]) => `\`${k}=${v}\``)
+      .join(
+        ', ',
+      )}: **auth off** (see "JWT verification" for its cost), no rate limit (it would answer 429 to a load tool), logs at \`info\` written to /dev/null, clinical clock pinned to the fixtures' date (the golden tests' cards).`,
     `- Bare route (1): a Fastify POST route in its own process, same body limit and JSON parser, answering the service's own answer for that body (same size, serialised on each request).`,
     '',
     '## Goals (ratios to the bare route in this run)',
@@ -122,7 +129,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     ...mainTable(results),
     '',
-    'The ratio columns compare each row with the bare route at the same number of connections. Latency is what autocannon measures on loopback (ms resolution). RSS is the server process\'s own (sampled every 20 ms and the kernel\'s VmHWM), reset before each run.',
+    "The ratio columns compare each row with the bare route at the same number of connections. Latency is what autocannon measures on loopback (ms resolution). RSS is the server process's own (sampled every 20 ms and the kernel's VmHWM), reset before each run.",
     '',
     '## Scale curve (patient-view, full prefetch, seed 000 with more Observations)',
     '',
@@ -151,7 +158,9 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     '| request | HTTP | bytes | cards |',
     '|---|---:|---:|---|',
-    ...Object.entries(results.responses).map(([name, r]) => `| ${name} | ${r.status} | ${r.bytes} | ${r.cards.length}: ${r.cards.map((x) => x.replace(/\|/g, '\\|')).join(' · ')} |`),
+    ...Object.entries(results.responses).map(
+      ([name, r]) => `| ${name} | ${r.status} | ${r.bytes} | ${r.cards.length}: ${r.cards.map((x) => x.replace(/\|/g, '\\|')).join(' · ')} |`,
+    ),
     '',
     results.failures.length > 0 ? `## FAILURES\n\n${results.failures.map((f) => `- ${f}`).join('\n')}\n` : 'Every request of every run was answered 2xx.',
     '',

@@ -26,8 +26,36 @@ const outDir = outArg > 0 ? process.argv[outArg + 1]! : smoke ? join(os.tmpdir()
 /** Durations in seconds. */
 export const settings = smoke
   ? // A fixed number of requests per run instead of a duration (autocannon's shortest duration is about a second).
-    { mode: 'smoke' as const, duration: 0, warmup: 0, requestsPerRun: 100, connections: 10, highConnections: 0, scaleSizes: [10, 100, 1000, 10_000], scaleDuration: 0, scaleWarmup: 0, delayMs: 20, parallelKeys: [1, 3, 9], parallelSamples: 2, jwtTokens: 50 }
-  : { mode: 'full' as const, duration: 10, warmup: 2, requestsPerRun: 0, connections: 10, highConnections: 100, scaleSizes: [10, 100, 1000, 10_000], scaleDuration: 6, scaleWarmup: 1.5, delayMs: 100, parallelKeys: [1, 3, 9], parallelSamples: 30, jwtTokens: 2000 };
+    {
+      mode: 'smoke' as const,
+      duration: 0,
+      warmup: 0,
+      requestsPerRun: 100,
+      connections: 10,
+      highConnections: 0,
+      scaleSizes: [10, 100, 1000, 10_000],
+      scaleDuration: 0,
+      scaleWarmup: 0,
+      delayMs: 20,
+      parallelKeys: [1, 3, 9],
+      parallelSamples: 2,
+      jwtTokens: 50,
+    }
+  : {
+      mode: 'full' as const,
+      duration: 10,
+      warmup: 2,
+      requestsPerRun: 0,
+      connections: 10,
+      highConnections: 100,
+      scaleSizes: [10, 100, 1000, 10_000],
+      scaleDuration: 6,
+      scaleWarmup: 1.5,
+      delayMs: 100,
+      parallelKeys: [1, 3, 9],
+      parallelSamples: 30,
+      jwtTokens: 2000,
+    };
 
 const BODY_LIMIT = String(64 * 1024 * 1024);
 /** Tried alongside the deployed configuration: V8's old generation capped (the default lets it grow past 200 MB). */
@@ -118,7 +146,16 @@ async function probe(name: string, url: string, body: string, responses: BenchRe
   return text;
 }
 
-async function load(name: string, target: Target, path: string, body: string, responseBytes: number, connections: number, duration: number, warmup: number): Promise<LoadResult> {
+async function load(
+  name: string,
+  target: Target,
+  path: string,
+  body: string,
+  responseBytes: number,
+  connections: number,
+  duration: number,
+  warmup: number,
+): Promise<LoadResult> {
   const opts = { url: `${target.url}${path}`, method: 'POST' as const, headers: { 'content-type': 'application/json' }, body, connections, timeout: 60 };
   if (warmup > 0) await autocannon({ ...opts, duration: warmup });
   await target.resetPeak();
@@ -144,7 +181,9 @@ async function load(name: string, target: Target, path: string, body: string, re
   };
   if (r.errors > 0 || r.non2xx > 0) failures.push(`${name}: ${r.errors} errors, ${r.non2xx} non-2xx answers`);
   if (requests === 0) failures.push(`${name}: no request completed`);
-  log(`  ${name.padEnd(58)} ${result.rps.toFixed(1).padStart(8)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  peak RSS ${(after.peakRss / 2 ** 20).toFixed(0)} MB`);
+  log(
+    `  ${name.padEnd(58)} ${result.rps.toFixed(1).padStart(8)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  peak RSS ${(after.peakRss / 2 ** 20).toFixed(0)} MB`,
+  );
   return result;
 }
 
@@ -166,7 +205,8 @@ async function parallelPoint(service: Target, fhir: FhirServer, resources: Resou
   const call = async () => {
     const { status, text } = await post(url, body);
     if (status !== 200) failures.push(`parallel fetch (${missing.length} keys): HTTP ${status}: ${text.slice(0, 200)}`);
-    if (text.includes('could not be read') || text.includes('did not answer')) failures.push(`parallel fetch (${missing.length} keys): the answer names unreadable data`);
+    if (text.includes('could not be read') || text.includes('did not answer'))
+      failures.push(`parallel fetch (${missing.length} keys): the answer names unreadable data`);
   };
   for (let i = 0; i < 2; i++) await call();
   const hook: number[] = [];
@@ -186,7 +226,9 @@ async function parallelPoint(service: Target, fhir: FhirServer, resources: Resou
   }
   const slowestSingleMs = Math.max(...Object.values(singleQueryMs));
   const hookMs = { p50: percentile(hook, 50), p95: percentile(hook, 95), max: Math.max(...hook) };
-  log(`  ${missing.length} key(s) missing: hook p50 ${hookMs.p50.toFixed(1)} ms, slowest single query ${slowestSingleMs.toFixed(1)} ms (× ${(hookMs.p50 / slowestSingleMs).toFixed(2)})`);
+  log(
+    `  ${missing.length} key(s) missing: hook p50 ${hookMs.p50.toFixed(1)} ms, slowest single query ${slowestSingleMs.toFixed(1)} ms (× ${(hookMs.p50 / slowestSingleMs).toFixed(2)})`,
+  );
   return { missingKeys: missing, hookMs, singleQueryMs, slowestSingleMs, ratio: hookMs.p50 / slowestSingleMs };
 }
 
@@ -233,27 +275,51 @@ async function main(): Promise<void> {
     await probe('patient-view, prefetch fetched from FHIR', `${service.url}${pv}`, bodies.missing, responses);
     await probe('order-sign, chemotherapy draft', `${service.url}/cds-services/nec-order-sign`, bodies.orderSign, responses);
     const [fullCards, missingCards] = [responses['patient-view, full prefetch']?.cards, responses['patient-view, prefetch fetched from FHIR']?.cards];
-    if (JSON.stringify(fullCards) !== JSON.stringify(missingCards)) failures.push('the fetched-prefetch answer does not have the cards of the full-prefetch answer');
-    if (!responses['order-sign, chemotherapy draft']?.cards.some((c) => /dose/i.test(c))) failures.push('order-sign with the chemotherapy draft gave no dose card');
+    if (JSON.stringify(fullCards) !== JSON.stringify(missingCards))
+      failures.push('the fetched-prefetch answer does not have the cards of the full-prefetch answer');
+    if (!responses['order-sign, chemotherapy draft']?.cards.some((c) => /dose/i.test(c)))
+      failures.push('order-sign with the chemotherapy draft gave no dose card');
     await bare.setBareResponse('seed', fullAnswer);
     const fullBytes = Buffer.byteLength(fullAnswer);
 
     const c = settings.connections;
-    const runLength = (d: number, w: number) => (settings.requestsPerRun > 0 ? `at most ${settings.requestsPerRun} requests each` : `${d} s each after ${w} s warm-up`);
+    const runLength = (d: number, w: number) =>
+      settings.requestsPerRun > 0 ? `at most ${settings.requestsPerRun} requests each` : `${d} s each after ${w} s warm-up`;
     log(`main scenarios (${c} connections, ${runLength(settings.duration, settings.warmup)}):`);
     const main: LoadResult[] = [];
     const run = async (name: string, t: Target, path: string, body: string, bytes: number, connections = c) =>
       main.push(await load(name, t, path, body, bytes, connections, settings.duration, settings.warmup));
     await run('(1) bare route, seed-000 body', bare, '/bare/seed', bodies.full, fullBytes);
     await run('(2) nec-patient-view, seed-000, full prefetch', service, pv, bodies.full, fullBytes);
-    await run('(3) nec-patient-view, prefetch fetched from FHIR server', service, pv, bodies.missing, responses['patient-view, prefetch fetched from FHIR']!.bytes);
-    await run('(4) nec-order-sign, chemotherapy draft (dose check)', service, '/cds-services/nec-order-sign', bodies.orderSign, responses['order-sign, chemotherapy draft']!.bytes);
+    await run(
+      '(3) nec-patient-view, prefetch fetched from FHIR server',
+      service,
+      pv,
+      bodies.missing,
+      responses['patient-view, prefetch fetched from FHIR']!.bytes,
+    );
+    await run(
+      '(4) nec-order-sign, chemotherapy draft (dose check)',
+      service,
+      '/cds-services/nec-order-sign',
+      bodies.orderSign,
+      responses['order-sign, chemotherapy draft']!.bytes,
+    );
     await run('(1) bare route, seed-000 body (again, for drift)', bare, '/bare/seed', bodies.full, fullBytes);
     // The same as (2) in a service whose V8 old generation is capped: the recommended deployment flag for the RSS goal.
     const capped = await startTarget(build, 'service', { ...SERVICE_ENV, NODE_OPTIONS: HEAP_CAP });
     children.push(capped);
     await post(`${capped.url}${pv}`, bodies.full);
-    const cappedRun = await load(`(2) nec-patient-view, seed-000, full prefetch, NODE_OPTIONS=${HEAP_CAP}`, capped, pv, bodies.full, fullBytes, c, settings.duration, settings.warmup);
+    const cappedRun = await load(
+      `(2) nec-patient-view, seed-000, full prefetch, NODE_OPTIONS=${HEAP_CAP}`,
+      capped,
+      pv,
+      bodies.full,
+      fullBytes,
+      c,
+      settings.duration,
+      settings.warmup,
+    );
     main.push({ ...cappedRun, variant: `NODE_OPTIONS=${HEAP_CAP}` });
     await capped.stop();
     if (settings.highConnections > 0) {
@@ -270,8 +336,26 @@ async function main(): Promise<void> {
       const answer = await probe(`patient-view, ${observations} Observations`, `${service.url}${pv}`, body, responses);
       await bare.setBareResponse(name, answer);
       const bytes = Buffer.byteLength(answer);
-      const bareResult = await load(`bare route, ${observations} Observations`, bare, `/bare/${name}`, body, bytes, c, settings.scaleDuration, settings.scaleWarmup);
-      const serviceResult = await load(`nec-patient-view, ${observations} Observations`, service, pv, body, bytes, c, settings.scaleDuration, settings.scaleWarmup);
+      const bareResult = await load(
+        `bare route, ${observations} Observations`,
+        bare,
+        `/bare/${name}`,
+        body,
+        bytes,
+        c,
+        settings.scaleDuration,
+        settings.scaleWarmup,
+      );
+      const serviceResult = await load(
+        `nec-patient-view, ${observations} Observations`,
+        service,
+        pv,
+        body,
+        bytes,
+        c,
+        settings.scaleDuration,
+        settings.scaleWarmup,
+      );
       const count = resources.length;
       scale.push({
         observations,
@@ -285,8 +369,19 @@ async function main(): Promise<void> {
     }
 
     log(`parallel fetch (FHIR server answering every request ${settings.delayMs} ms late, ${settings.parallelSamples} calls each):`);
-    const order = ['observations', 'conditions', 'medications', 'reports', 'medicationStatements', 'medicationAdministrations', 'serviceRequests', 'procedures', 'patient'];
-    if (order.length !== PREFETCH_KEYS.length || !order.every((k) => PREFETCH_KEYS.includes(k))) throw new Error('the prefetch keys changed: update bench/run.ts');
+    const order = [
+      'observations',
+      'conditions',
+      'medications',
+      'reports',
+      'medicationStatements',
+      'medicationAdministrations',
+      'serviceRequests',
+      'procedures',
+      'patient',
+    ];
+    if (order.length !== PREFETCH_KEYS.length || !order.every((k) => PREFETCH_KEYS.includes(k)))
+      throw new Error('the prefetch keys changed: update bench/run.ts');
     const points: ParallelPoint[] = [];
     for (const n of settings.parallelKeys) points.push(await parallelPoint(service, slowFhir, seed, order.slice(0, n), settings.parallelSamples));
 

@@ -16,9 +16,7 @@ import Fastify from 'fastify';
 
 export type ParentMessage = { type: 'mem' } | { type: 'reset-peak' } | { type: 'bare-response'; name: string; json: string };
 export type ChildMessage =
-  | { type: 'ready'; port: number }
-  | { type: 'mem'; rss: number; peakRss: number; heapUsed: number; kernelPeakRss?: number }
-  | { type: 'ack' };
+  { type: 'ready'; port: number } | { type: 'mem'; rss: number; peakRss: number; heapUsed: number; kernelPeakRss?: number } | { type: 'ack' };
 
 function send(message: ChildMessage): void {
   process.send?.(message);
@@ -76,7 +74,13 @@ process.on('message', (message: ParentMessage) => {
   if (message.type === 'mem') {
     const rss = process.memoryUsage.rss();
     const kernel = kernelPeak();
-    send({ type: 'mem', rss, peakRss: Math.max(peakRss, rss), heapUsed: process.memoryUsage().heapUsed, ...(kernel !== undefined ? { kernelPeakRss: kernel } : {}) });
+    send({
+      type: 'mem',
+      rss,
+      peakRss: Math.max(peakRss, rss),
+      heapUsed: process.memoryUsage().heapUsed,
+      ...(kernel !== undefined ? { kernelPeakRss: kernel } : {}),
+    });
   } else if (message.type === 'reset-peak') {
     peakRss = process.memoryUsage.rss();
     resetKernelPeak();

@@ -95,7 +95,14 @@ async function main() {
   await app.listen({ port, host: '127.0.0.1' });
 
   const sign = (aud: string) =>
-    new SignJWT({}).setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: KID }).setIssuer(ISSUER).setAudience(aud).setIssuedAt().setExpirationTime('5m').setJti(randomUUID()).sign(privateKey);
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'ES384', typ: 'JWT', kid: KID })
+      .setIssuer(ISSUER)
+      .setAudience(aud)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .setJti(randomUUID())
+      .sign(privateKey);
 
   async function callHook(serviceId: string, body: object): Promise<Card[]> {
     const url = `${base}/cds-services/${serviceId}`;
@@ -109,11 +116,15 @@ async function main() {
     return json.cards ?? [];
   }
 
-  console.log(paint(colour.bold, `nec-cds demo — FHIR server ${fhir.url} (${fhir.fixtureBundles} demo patients), CDS service ${base}/cds-services, JWT auth on (ES384)`));
+  console.log(
+    paint(colour.bold, `nec-cds demo — FHIR server ${fhir.url} (${fhir.fixtureBundles} demo patients), CDS service ${base}/cds-services, JWT auth on (ES384)`),
+  );
   console.log(paint(colour.dim, `clinical clock pinned to ${DEMO_NOW.toISOString()} (the date the demo records are written for)\n`));
   let exitCode = 0;
   try {
-    for (const file of readdirSync(projectPath('fixtures/patients')).filter((f) => f.endsWith('.json')).sort(seedsFirst)) {
+    for (const file of readdirSync(projectPath('fixtures/patients'))
+      .filter((f) => f.endsWith('.json'))
+      .sort(seedsFirst)) {
       const bundle = JSON.parse(readFileSync(projectPath('fixtures/patients', file), 'utf8')) as Bundle;
       const patient = bundle.entry?.find((e) => e.resource?.resourceType === 'Patient')?.resource as Patient;
       const name = patient.name?.[0] ? `${patient.name[0].given?.join(' ') ?? ''} ${patient.name[0].family ?? ''}`.trim() : 'unnamed';
@@ -151,7 +162,10 @@ async function main() {
                 status: 'draft',
                 intent: 'order',
                 subject: { reference: 'Patient/seed-000-nepc-liver' },
-                medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '2606516' }], text: 'Lupron Depot 22.5 mg' },
+                medicationCodeableConcept: {
+                  coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '2606516' }],
+                  text: 'Lupron Depot 22.5 mg',
+                },
               },
             },
           ],

@@ -158,7 +158,9 @@ async function main() {
   const total = merge(await Promise.all(shares.map((n, i) => runChild(args, i, n))));
   const seconds = (performance.now() - started) / 1000;
   const line = (record: Record<string, number>) => histogramLine(new Map(Object.entries(record)));
-  const fiveXx = Object.entries(total.statuses).filter(([s]) => Number(s) >= 500).reduce((n, [, v]) => n + v, 0);
+  const fiveXx = Object.entries(total.statuses)
+    .filter(([s]) => Number(s) >= 500)
+    .reduce((n, [, v]) => n + v, 0);
   console.log(`requests:         ${total.count}${total.stoppedEarly ? ` (stopped at the ${args.maxSeconds} s limit)` : ''}`);
   console.log(`status histogram: ${line(total.statuses)}`);
   console.log(`5xx:              ${fiveXx}`);

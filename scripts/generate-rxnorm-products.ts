@@ -16,7 +16,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildTerminology, codingKey, drugNames, RXNORM_SYSTEM, type ProductMappingFile, productLevels } from '../src/fhir/terminology.js';
+import { buildTerminology, codingKey, drugNames, RXNORM_SYSTEM, type ProductMappingFile, type productLevels } from '../src/fhir/terminology.js';
 
 type Level = (typeof productLevels)[number];
 
@@ -143,9 +143,7 @@ export function buildProductMapping(sources: SourceFile[], terminologyRaw: unkno
   return {
     generatedBy: 'scripts/generate-rxnorm-products.ts (from clinical/sources/*.tsv and clinical/terminology.json; see clinical/sources/README.md)',
     system: RXNORM_SYSTEM,
-    sources: [...sources]
-      .sort((a, b) => a.id.localeCompare(b.id))
-      .map(({ id, file, origin, title }) => ({ id, file, origin, title })),
+    sources: [...sources].sort((a, b) => a.id.localeCompare(b.id)).map(({ id, file, origin, title }) => ({ id, file, origin, title })),
     products: ordered,
   };
 }

@@ -137,12 +137,7 @@ async function readBundle(dir: string, file: string): Promise<TransactionBundle>
  * @returns one result per bundle, in load order
  * @throws LoadFixturesError naming the URL when the server never answers, or listing the bundles that failed
  */
-export async function loadFixtures(
-  baseUrl: string,
-  dir: string,
-  log: (line: string) => void,
-  options: LoadFixturesOptions = {},
-): Promise<BundleResult[]> {
+export async function loadFixtures(baseUrl: string, dir: string, log: (line: string) => void, options: LoadFixturesOptions = {}): Promise<BundleResult[]> {
   const opts: Required<LoadFixturesOptions> = {
     retries: Math.max(1, options.retries ?? 60),
     intervalMs: Math.max(0, options.intervalMs ?? 2000),

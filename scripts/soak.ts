@@ -28,7 +28,11 @@ async function freePort(): Promise<number> {
 }
 
 function child(args: string[], env: Record<string, string>, ready: RegExp) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: projectPath(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: projectPath(),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const started = new Promise<void>((resolve, reject) => {
     let out = '';
     const onData = (chunk: Buffer) => {
@@ -52,21 +56,60 @@ const resourcesOf = (bundle: Bundle) => (bundle.entry ?? []).map((e) => e.resour
 async function main() {
   const [fhirPort, port] = [await freePort(), await freePort()];
   const fhir = child(['src/embedded-fhir/main.ts'], { FHIR_SANDBOX_PORT: String(fhirPort), LOG_LEVEL: 'warn' }, /ready at/);
-  const service = child(['src/main.ts'], { PORT: String(port), HOST: '127.0.0.1', CDS_AUTH: 'disabled', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0' }, /CDS_AUTH=disabled/);
+  const service = child(
+    ['src/main.ts'],
+    { PORT: String(port), HOST: '127.0.0.1', CDS_AUTH: 'disabled', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0' },
+    /CDS_AUTH=disabled/,
+  );
   await Promise.all([fhir.started, service.started]);
   await new Promise((r) => setTimeout(r, 500));
   const base = `http://127.0.0.1:${port}`;
   const fhirUrl = `http://127.0.0.1:${fhirPort}/fhir`;
 
-  const bundles = readdirSync(projectPath('fixtures/patients')).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(projectPath('fixtures/patients', f), 'utf8')) as Bundle);
+  const bundles = readdirSync(projectPath('fixtures/patients'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(projectPath('fixtures/patients', f), 'utf8')) as Bundle);
   const ids = bundles.map((b) => b.entry?.find((e) => e.resource?.resourceType === 'Patient')?.resource?.id ?? '');
   const context = (patientId: string) => ({ userId: 'Practitioner/soak', patientId });
-  const drafts = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'MedicationRequest', id: 'soak-carbo', status: 'draft', intent: 'order', subject: { reference: 'Patient/seed-004-sigmoid-nec' }, medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '40048' }], text: 'carboplatin 700 mg IV' }, dosageInstruction: [{ doseAndRate: [{ doseQuantity: { value: 700, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }] }] } }] };
+  const drafts = {
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      {
+        resource: {
+          resourceType: 'MedicationRequest',
+          id: 'soak-carbo',
+          status: 'draft',
+          intent: 'order',
+          subject: { reference: 'Patient/seed-004-sigmoid-nec' },
+          medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: '40048' }], text: 'carboplatin 700 mg IV' },
+          dosageInstruction: [{ doseAndRate: [{ doseQuantity: { value: 700, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' } }] }],
+        },
+      },
+    ],
+  };
   const bodies = [
-    ...bundles.map((b, i) => ({ path: '/cds-services/nec-patient-view', body: { hook: 'patient-view', hookInstance: `soak-${i}`, context: context(ids[i]!), prefetch: fullPrefetch(resourcesOf(b)) } })),
-    { path: '/cds-services/nec-patient-view', body: { hook: 'patient-view', hookInstance: 'soak-fetch', fhirServer: fhirUrl, context: context('seed-000-nepc-liver') } },
-    { path: '/cds-services/nec-order-sign', body: { hook: 'order-sign', hookInstance: 'soak-sign', context: { ...context('seed-004-sigmoid-nec'), draftOrders: drafts }, prefetch: fullPrefetch(resourcesOf(bundles[ids.indexOf('seed-004-sigmoid-nec')]!)) } },
-    { path: '/cds-services/nec-patient-view/feedback', body: { feedback: [{ card: 'soak-card', outcome: 'overridden', outcomeTimestamp: '2026-11-23T09:00:00Z' }] } },
+    ...bundles.map((b, i) => ({
+      path: '/cds-services/nec-patient-view',
+      body: { hook: 'patient-view', hookInstance: `soak-${i}`, context: context(ids[i]!), prefetch: fullPrefetch(resourcesOf(b)) },
+    })),
+    {
+      path: '/cds-services/nec-patient-view',
+      body: { hook: 'patient-view', hookInstance: 'soak-fetch', fhirServer: fhirUrl, context: context('seed-000-nepc-liver') },
+    },
+    {
+      path: '/cds-services/nec-order-sign',
+      body: {
+        hook: 'order-sign',
+        hookInstance: 'soak-sign',
+        context: { ...context('seed-004-sigmoid-nec'), draftOrders: drafts },
+        prefetch: fullPrefetch(resourcesOf(bundles[ids.indexOf('seed-004-sigmoid-nec')]!)),
+      },
+    },
+    {
+      path: '/cds-services/nec-patient-view/feedback',
+      body: { feedback: [{ card: 'soak-card', outcome: 'overridden', outcomeTimestamp: '2026-11-23T09:00:00Z' }] },
+    },
   ].map(({ path, body }) => ({ method: 'POST' as const, path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
 
   const rss = { start: rssMiB(service.proc.pid!), middle: 0, end: 0 };
@@ -78,7 +121,9 @@ async function main() {
   clearTimeout(middle);
   rss.end = rssMiB(service.proc.pid!);
   const errors = result.non2xx + result.errors + result.timeouts;
-  console.log(`requests: ${result.requests.total}, ${Math.round(result.requests.average)} req/s; errors: ${errors} (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`);
+  console.log(
+    `requests: ${result.requests.total}, ${Math.round(result.requests.average)} req/s; errors: ${errors} (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts})`,
+  );
   console.log(`latency: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
   console.log(`service RSS: start ${rss.start} MiB, middle ${rss.middle || 'n/a'} MiB, end ${rss.end} MiB`);
   service.proc.kill('SIGTERM');

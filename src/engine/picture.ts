@@ -8,13 +8,7 @@
 export type HookName = 'patient-view' | 'order-select' | 'order-sign';
 
 export type HistologyClass =
-  | 'small-cell'
-  | 'large-cell-nec'
-  | 'nec-poorly-differentiated'
-  | 'net-well-differentiated'
-  | 'minen'
-  | 'adenocarcinoma'
-  | 'neuroendocrine-unspecified';
+  'small-cell' | 'large-cell-nec' | 'nec-poorly-differentiated' | 'net-well-differentiated' | 'minen' | 'adenocarcinoma' | 'neuroendocrine-unspecified';
 
 type Differentiation = 'well' | 'poor' | 'unknown';
 
@@ -101,15 +95,7 @@ export interface Metastasis extends Provenance {
   display: string;
 }
 
-export type NenClass =
-  | 'NEC'
-  | 'NET-G1'
-  | 'NET-G2'
-  | 'NET-G3'
-  | 'high-grade-NEN-unclear'
-  | 'NET-G1/G2-presumed'
-  | 'NEN-ungraded'
-  | 'not-neuroendocrine';
+export type NenClass = 'NEC' | 'NET-G1' | 'NET-G2' | 'NET-G3' | 'high-grade-NEN-unclear' | 'NET-G1/G2-presumed' | 'NEN-ungraded' | 'not-neuroendocrine';
 
 /** rules.md §2: the neuroendocrine class and how it was reached, for the card. */
 export interface NenClassification extends Provenance {

@@ -1,4 +1,14 @@
-import { DEFAULT_RULE_SETTINGS, type Cancer, type DraftOrder, type HistologyFinding, type HookContext, type Missing, type PatientPicture, type RuleSettings, type Therapy } from '../../src/engine/picture.js';
+import {
+  DEFAULT_RULE_SETTINGS,
+  type Cancer,
+  type DraftOrder,
+  type HistologyFinding,
+  type HookContext,
+  type Missing,
+  type PatientPicture,
+  type RuleSettings,
+  type Therapy,
+} from '../../src/engine/picture.js';
 
 /** Small, valid defaults; each test overrides only what matters to it. */
 

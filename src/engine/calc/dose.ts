@@ -32,7 +32,12 @@ export function calvertDose(auc: number, gfr: number): ComputedDose {
   const capped = Math.min(gfr, CALVERT_GFR_CAP);
   const exactMg = auc * (capped + 25);
   const cap = gfr > CALVERT_GFR_CAP ? ` (GFR ${fmt(gfr)} mL/min capped at ${CALVERT_GFR_CAP})` : '';
-  return { mg: roundTo(exactMg, 10), exactMg, formula: `AUC ${auc} × (GFR ${fmt(capped)} + 25)${cap} = ${fmt(exactMg)} mg`, rounding: 'rounded to the nearest 10 mg' };
+  return {
+    mg: roundTo(exactMg, 10),
+    exactMg,
+    formula: `AUC ${auc} × (GFR ${fmt(capped)} + 25)${cap} = ${fmt(exactMg)} mg`,
+    rounding: 'rounded to the nearest 10 mg',
+  };
 }
 
 /**

@@ -84,7 +84,6 @@ function clearanceFor(input: ClearanceInputs, sex: FormulaSex, options: GfrForDo
   return { value, weightBasis: useAdjusted ? 'adjusted' : 'actual', weightKg, ...(ideal !== undefined ? { idealWeightKg: ideal } : {}), formula };
 }
 
-
 /**
  * Cockcroft–Gault creatinine clearance with the weight basis of rules.md §1: actual body weight, or adjusted body
  * weight when actual exceeds the configured percentage of the Devine ideal. Sex other than male/female: no
@@ -93,7 +92,12 @@ function clearanceFor(input: ClearanceInputs, sex: FormulaSex, options: GfrForDo
 export function creatinineClearance(input: GfrForDosingInput, options: GfrForDosingOptions): CreatinineClearance | Missing {
   const { ageYears, sex, weightKg, creatinineMgDl, heightCm } = input;
   if (ageYears === undefined || sex === undefined || weightKg === undefined || creatinineMgDl === undefined) {
-    const absent = [ageYears === undefined && 'age', sex === undefined && 'sex', weightKg === undefined && 'weight', creatinineMgDl === undefined && 'serum creatinine'].filter(Boolean);
+    const absent = [
+      ageYears === undefined && 'age',
+      sex === undefined && 'sex',
+      weightKg === undefined && 'weight',
+      creatinineMgDl === undefined && 'serum creatinine',
+    ].filter(Boolean);
     return missing(`Cockcroft–Gault not computed: no ${absent.join(', no ')}`);
   }
   if (creatinineMgDl <= 0) return missing(`Cockcroft–Gault not computed: creatinine ${creatinineMgDl} mg/dL is not a usable value`);
@@ -125,6 +129,8 @@ export function gfrForDosing(input: GfrForDosingInput, options: GfrForDosingOpti
     const formula = `${Math.round(input.egfrIndexed)} mL/min/1.73 m² × ${input.bsaM2.toFixed(2)} m² / 1.73 = ${Math.round(value)} mL/min (eGFR de-indexed to body surface area)`;
     return { value, method: 'egfr-deindexed', formula };
   }
-  const egfrGap = [input.egfrIndexed === undefined ? 'no eGFR' : undefined, input.bsaM2 === undefined ? 'no body surface area' : undefined].filter(Boolean).join(', ');
+  const egfrGap = [input.egfrIndexed === undefined ? 'no eGFR' : undefined, input.bsaM2 === undefined ? 'no body surface area' : undefined]
+    .filter(Boolean)
+    .join(', ');
   return missing(`no GFR for dosing: ${crcl.reason}; eGFR not de-indexed: ${egfrGap}`);
 }

@@ -64,7 +64,10 @@ export function classifyCastration(input: CastrationInput): CastrationStatus {
   const adtSources = [...input.adt.flatMap((t) => t.sources), ...(input.orchiectomy?.sources ?? [])];
 
   if (isKnown(input.testosterone) && input.testosterone.value >= CASTRATE_TESTOSTERONE_NG_DL) {
-    return { missing: true, reason: `testosterone ${input.testosterone.value} ng/dL on ${input.testosterone.date ?? 'an unknown date'} is not at castrate level (< 50 ng/dL)` };
+    return {
+      missing: true,
+      reason: `testosterone ${input.testosterone.value} ng/dL on ${input.testosterone.date ?? 'an unknown date'} is not at castrate level (< 50 ng/dL)`,
+    };
   }
   const progression = pcwg3PsaProgression(input.psa, since);
   if (progression) {
@@ -77,9 +80,20 @@ export function classifyCastration(input: CastrationInput): CastrationStatus {
     };
   }
   if (input.progression && time(input.progression.date) >= since) {
-    return { value: true, basis: `radiographic progression on androgen deprivation (${input.progression.value})`, date: input.progression.date, sources: [...new Set([...adtSources, ...input.progression.sources])] };
+    return {
+      value: true,
+      basis: `radiographic progression on androgen deprivation (${input.progression.value})`,
+      date: input.progression.date,
+      sources: [...new Set([...adtSources, ...input.progression.sources])],
+    };
   }
   const onAdt = input.psa.filter((p) => time(p.date) >= since);
-  if (onAdt.length < 2) return { missing: true, reason: 'fewer than two PSA values since androgen deprivation began: castration resistance cannot be assessed' };
-  return { value: false, basis: 'on androgen deprivation without PCWG3 PSA progression or radiographic progression', date: onAdt[0]?.date, sources: [...new Set([...adtSources, ...onAdt.flatMap((p) => p.sources)])] };
+  if (onAdt.length < 2)
+    return { missing: true, reason: 'fewer than two PSA values since androgen deprivation began: castration resistance cannot be assessed' };
+  return {
+    value: false,
+    basis: 'on androgen deprivation without PCWG3 PSA progression or radiographic progression',
+    date: onAdt[0]?.date,
+    sources: [...new Set([...adtSources, ...onAdt.flatMap((p) => p.sources)])],
+  };
 }

@@ -82,12 +82,35 @@ export function classifyNen(input: NenInput): NenClassification {
   const net = findings.find((h) => h.histologyClass === 'net-well-differentiated');
   if (net) {
     if (isLung(net, input.cancers)) {
-      if (!mitoses) return { nenClass: 'NEN-ungraded', gradingSystem: 'who-lung', basis: `${net.display}: lung neuroendocrine tumours are graded by mitotic count per 2 mm², which is not recorded`, mixed, date: net.date, sources: sourcesOf(net) };
+      if (!mitoses)
+        return {
+          nenClass: 'NEN-ungraded',
+          gradingSystem: 'who-lung',
+          basis: `${net.display}: lung neuroendocrine tumours are graded by mitotic count per 2 mm², which is not recorded`,
+          mixed,
+          date: net.date,
+          sources: sourcesOf(net),
+        };
       const nenClass: NenClass = mitoses.value < 2 ? 'NET-G1' : mitoses.value <= 10 ? 'NET-G2' : 'high-grade-NEN-unclear';
       const name = mitoses.value < 2 ? 'typical carcinoid' : mitoses.value <= 10 ? 'atypical carcinoid' : 'a carcinoma-range count: pathology review';
-      return { nenClass, gradingSystem: 'who-lung', basis: `${net.display}, ${mitoses.value} mitoses per 2 mm² → ${name}`, mixed, date: mitoses.date, sources: sourcesOf(net, mitoses) };
+      return {
+        nenClass,
+        gradingSystem: 'who-lung',
+        basis: `${net.display}, ${mitoses.value} mitoses per 2 mm² → ${name}`,
+        mixed,
+        date: mitoses.date,
+        sources: sourcesOf(net, mitoses),
+      };
     }
-    if (!ki67 && !mitoses) return { nenClass: 'NEN-ungraded', gradingSystem: 'who-2019-digestive', basis: `${net.display}: no Ki-67 or mitotic count recorded`, mixed, date: net.date, sources: sourcesOf(net) };
+    if (!ki67 && !mitoses)
+      return {
+        nenClass: 'NEN-ungraded',
+        gradingSystem: 'who-2019-digestive',
+        basis: `${net.display}: no Ki-67 or mitotic count recorded`,
+        mixed,
+        date: net.date,
+        sources: sourcesOf(net),
+      };
     const grade = Math.max(ki67 ? gradeByKi67(ki67.value) : 1, mitoses ? gradeByMitoses(mitoses.value) : 1) as Grade;
     const measures = [ki67 ? `Ki-67 ${ki67.value} %` : undefined, mitoses ? `${mitoses.value} mitoses per 2 mm²` : undefined].filter(Boolean).join(', ');
     return {
@@ -102,7 +125,15 @@ export function classifyNen(input: NenInput): NenClassification {
 
   const unspecified = findings.find((h) => h.histologyClass === 'neuroendocrine-unspecified' || h.histologyClass === 'minen');
   if (unspecified) {
-    if (!ki67 && !mitoses) return { nenClass: 'NEN-ungraded', gradingSystem: 'who-2019-digestive', basis: `${unspecified.display}: differentiation unknown, no Ki-67 or mitotic count recorded`, mixed, date: unspecified.date, sources: sourcesOf(unspecified) };
+    if (!ki67 && !mitoses)
+      return {
+        nenClass: 'NEN-ungraded',
+        gradingSystem: 'who-2019-digestive',
+        basis: `${unspecified.display}: differentiation unknown, no Ki-67 or mitotic count recorded`,
+        mixed,
+        date: unspecified.date,
+        sources: sourcesOf(unspecified),
+      };
     const high = (ki67 !== undefined && ki67.value > 20) || (mitoses !== undefined && mitoses.value > 20);
     const measures = [ki67 ? `Ki-67 ${ki67.value} %` : undefined, mitoses ? `${mitoses.value} mitoses per 2 mm²` : undefined].filter(Boolean).join(', ');
     return {

@@ -2,11 +2,7 @@ import type { Cancer, HistologyFinding, PatientPicture } from '../picture.js';
 import type { CitedFact } from '../recommendation.js';
 
 /** Histology classes that make a high-grade neuroendocrine carcinoma (rules.md §2). */
-export const NEC_HISTOLOGY = new Set<HistologyFinding['histologyClass']>([
-  'small-cell',
-  'large-cell-nec',
-  'nec-poorly-differentiated',
-]);
+export const NEC_HISTOLOGY = new Set<HistologyFinding['histologyClass']>(['small-cell', 'large-cell-nec', 'nec-poorly-differentiated']);
 
 /** Specimens that can only have come from the prostate or its bed (rules.md §2: "a prostate or pelvic specimen"). */
 const PROSTATE_LINEAGE_SITES = new Set(['prostate', 'pelvis', 'bladder', 'seminal-vesicle']);

@@ -41,17 +41,26 @@ export function platinumEtoposide(picture: PatientPicture, windowDays: number, s
   const currentEtoposide = etoposide.filter((t) => t.status === 'current');
   const current = currentPlatinum.length > 0 && currentEtoposide.length > 0 ? [...currentPlatinum, ...currentEtoposide] : [];
   const drafted =
-    (draftPlatinum.length > 0 || currentPlatinum.length > 0) && (draftEtoposide.length > 0 || currentEtoposide.length > 0) && draftPlatinum.length + draftEtoposide.length > 0
+    (draftPlatinum.length > 0 || currentPlatinum.length > 0) &&
+    (draftEtoposide.length > 0 || currentEtoposide.length > 0) &&
+    draftPlatinum.length + draftEtoposide.length > 0
       ? [...draftPlatinum, ...draftEtoposide]
       : [];
 
   const sinceTime = since ? time(since) : Number.NEGATIVE_INFINITY;
   const after = (t: Therapy) => !(time(t.lastDate ?? t.date) < sinceTime);
-  const past = platinum
-    .filter(after)
-    .flatMap((p) => etoposide.filter(after).filter((e) => within(p, e, windowDays)).flatMap((e) => [p, e]));
+  const past = platinum.filter(after).flatMap((p) =>
+    etoposide
+      .filter(after)
+      .filter((e) => within(p, e, windowDays))
+      .flatMap((e) => [p, e]),
+  );
   const unique = [...new Set(past)];
-  const lastGiven = unique.map((t) => t.lastDate ?? t.date).filter((d): d is string => Boolean(d)).sort().at(-1);
+  const lastGiven = unique
+    .map((t) => t.lastDate ?? t.date)
+    .filter((d): d is string => Boolean(d))
+    .sort()
+    .at(-1);
   return { current, drafted, past: unique, ...(lastGiven ? { lastGiven } : {}) };
 }
 

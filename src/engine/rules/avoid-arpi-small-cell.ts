@@ -22,9 +22,7 @@ export const avoidArpiSmallCell: Rule = {
     const nepc = classifyNepc(picture);
     if (nepc.status !== 'nepc') return null;
 
-    const facts: CitedFact[] = [
-      ...nepcFacts(nepc),
-    ];
+    const facts: CitedFact[] = [...nepcFacts(nepc)];
     const isAndrogenPathway = (classes: readonly string[]) => classes.includes('ARPI') || classes.includes('ANTIANDROGEN');
     let drugs: { drug: string; asRecorded: string }[];
     let suggestion: SuggestionSpec | null;
@@ -41,7 +39,9 @@ export const avoidArpiSmallCell: Rule = {
         facts.push(...steroids.map((t) => ({ label: 'Current glucocorticoid', value: t.asRecorded, date: t.date, sources: t.sources })));
         steroidNote = ' and review its prednisone (taper if long-term)';
         steroidDetail = `**When stopping abiraterone, review its prednisone.** Abiraterone is given with prednisone (or prednisolone); ${
-          steroids.length > 0 ? `${joinNames(steroids.map((t) => t.asRecorded))} is on record` : 'no glucocorticoid is on record here, so check the medication list'
+          steroids.length > 0
+            ? `${joinNames(steroids.map((t) => t.asRecorded))} is on record`
+            : 'no glucocorticoid is on record here, so check the medication list'
         }. After long-term use, taper the glucocorticoid rather than stopping it abruptly (adrenal insufficiency); it may also be kept if the chemotherapy regimen uses it.`;
       }
       const stoppable = current.filter((t) => t.kind === 'request');
@@ -51,7 +51,11 @@ export const avoidArpiSmallCell: Rule = {
           : {
               labelKey: 'stop',
               isRecommended: !nepc.mixed,
-              actions: stoppable.map((t) => ({ kind: 'stop-therapy' as const, ref: t.ref, reason: 'Small cell / neuroendocrine histology: no expected benefit' })),
+              actions: stoppable.map((t) => ({
+                kind: 'stop-therapy' as const,
+                ref: t.ref,
+                reason: 'Small cell / neuroendocrine histology: no expected benefit',
+              })),
             };
     } else {
       const drafts = picture.draftOrders.filter((d) => d.inScope && isAndrogenPathway(d.classes));
@@ -60,7 +64,8 @@ export const avoidArpiSmallCell: Rule = {
       facts.push(...drafts.map((d) => ({ label: 'Androgen pathway inhibitor being ordered', value: d.asRecorded, sources: [d.ref] })));
       if (drafts.some((d) => d.drug === 'abiraterone')) {
         steroidNote = ' and any prednisone ordered with it';
-        steroidDetail = '**Abiraterone is ordered with prednisone.** If a prednisone order goes with this abiraterone order, review it too; if the patient already takes prednisone long-term, taper rather than stop it abruptly.';
+        steroidDetail =
+          '**Abiraterone is ordered with prednisone.** If a prednisone order goes with this abiraterone order, review it too; if the patient already takes prednisone long-term, taper rather than stop it abruptly.';
       }
       suggestion = { labelKey: 'remove', isRecommended: !nepc.mixed, actions: drafts.map((d) => ({ kind: 'remove-draft' as const, ref: d.ref })) };
     }

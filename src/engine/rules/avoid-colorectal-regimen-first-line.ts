@@ -22,7 +22,12 @@ function regimenName(drafts: readonly DraftOrder[]): string {
 }
 
 function necFact(picture: PatientPicture): CitedFact {
-  return { label: 'Neuroendocrine class', value: `high-grade neuroendocrine carcinoma — ${picture.nen.basis}`, date: picture.nen.date, sources: picture.nen.sources };
+  return {
+    label: 'Neuroendocrine class',
+    value: `high-grade neuroendocrine carcinoma — ${picture.nen.basis}`,
+    date: picture.nen.date,
+    sources: picture.nen.sources,
+  };
 }
 
 export const avoidColorectalRegimenFirstLine: Rule = {

@@ -22,7 +22,12 @@ const LIVER_DIRECTED_PROCEDURES: Readonly<Record<string, string>> = {
 };
 
 function necFact(picture: PatientPicture): CitedFact {
-  return { label: 'Neuroendocrine class', value: `high-grade neuroendocrine carcinoma — ${picture.nen.basis}`, date: picture.nen.date, sources: picture.nen.sources };
+  return {
+    label: 'Neuroendocrine class',
+    value: `high-grade neuroendocrine carcinoma — ${picture.nen.basis}`,
+    date: picture.nen.date,
+    sources: picture.nen.sources,
+  };
 }
 
 export const avoidLiverDirectedHighGrade: Rule = {
@@ -43,17 +48,36 @@ export const avoidLiverDirectedHighGrade: Rule = {
 
     const facts: CitedFact[] = [
       necFact(picture),
-      ...drafts.map((d) => ({ label: 'Liver-directed therapy being ordered', value: d.reason ? `${d.asRecorded} (reason: "${d.reason}")` : d.asRecorded, sources: [d.ref] })),
-      ...given.map((t) => ({ label: t.status === 'current' ? 'Current platinum–etoposide' : 'Platinum–etoposide given', value: t.asRecorded, date: t.lastDate ?? t.date, sources: t.sources })),
+      ...drafts.map((d) => ({
+        label: 'Liver-directed therapy being ordered',
+        value: d.reason ? `${d.asRecorded} (reason: "${d.reason}")` : d.asRecorded,
+        sources: [d.ref],
+      })),
+      ...given.map((t) => ({
+        label: t.status === 'current' ? 'Current platinum–etoposide' : 'Platinum–etoposide given',
+        value: t.asRecorded,
+        date: t.lastDate ?? t.date,
+        sources: t.sources,
+      })),
     ];
     if (isKnown(status)) facts.push({ label: 'Disease status', value: status.value, date: status.date, sources: status.sources });
 
     const since = picture.nen.date ? ` since the carcinoma was diagnosed (${picture.nen.date.slice(0, 10)})` : '';
-    const drafted = pe.drafted.length > 0 ? ` Platinum–etoposide (${joinNames(pe.drafted.map((d) => d.drug ?? d.asRecorded))}) is being ordered now: start it first and reassess the liver after chemotherapy.` : '';
+    const drafted =
+      pe.drafted.length > 0
+        ? ` Platinum–etoposide (${joinNames(pe.drafted.map((d) => d.drug ?? d.asRecorded))}) is being ordered now: start it first and reassess the liver after chemotherapy.`
+        : '';
     const chemoNote =
       given.length === 0
         ? `No platinum–etoposide is recorded${since}.${drafted} If it was given elsewhere, override this card.`
-        : `Platinum–etoposide has been given (last ${given.map((t) => t.lastDate ?? t.date).filter((d): d is string => Boolean(d)).sort().at(-1)?.slice(0, 10) ?? 'date not recorded'}).`;
+        : `Platinum–etoposide has been given (last ${
+            given
+              .map((t) => t.lastDate ?? t.date)
+              .filter((d): d is string => Boolean(d))
+              .sort()
+              .at(-1)
+              ?.slice(0, 10) ?? 'date not recorded'
+          }).`;
     const statusNote = !isKnown(status)
       ? `Disease status is not recorded${/^not recorded$/i.test(status.reason) ? '' : ` (${status.reason})`}: whether the carcinoma is behaving indolently cannot be judged from the record.`
       : status.value === 'unknown'
@@ -71,7 +95,9 @@ export const avoidLiverDirectedHighGrade: Rule = {
         statusNote,
       },
       facts,
-      suggestions: [{ labelKey: 'remove', isRecommended: variant !== 'after-chemotherapy', actions: drafts.map((d) => ({ kind: 'remove-draft' as const, ref: d.ref })) }],
+      suggestions: [
+        { labelKey: 'remove', isRecommended: variant !== 'after-chemotherapy', actions: drafts.map((d) => ({ kind: 'remove-draft' as const, ref: d.ref })) },
+      ],
     };
     return rec;
   },

@@ -41,12 +41,20 @@ function ssaName(drug: string | undefined, asRecorded: string): string {
 }
 
 function necFact(picture: PatientPicture): CitedFact {
-  return { label: 'Neuroendocrine class', value: `high-grade neuroendocrine carcinoma — ${picture.nen.basis}`, date: picture.nen.date, sources: picture.nen.sources };
+  return {
+    label: 'Neuroendocrine class',
+    value: `high-grade neuroendocrine carcinoma — ${picture.nen.basis}`,
+    date: picture.nen.date,
+    sources: picture.nen.sources,
+  };
 }
 
 function depotNote(depots: Therapy[]): string {
   return depots
-    .map((t) => `${t.asRecorded} is known from a depot given on ${t.depot?.lastGiven.slice(0, 10)}: do not give the next dose, due ${t.depot?.nextDoseDue.slice(0, 10)}.`)
+    .map(
+      (t) =>
+        `${t.asRecorded} is known from a depot given on ${t.depot?.lastGiven.slice(0, 10)}: do not give the next dose, due ${t.depot?.nextDoseDue.slice(0, 10)}.`,
+    )
     .join(' ');
 }
 
@@ -67,7 +75,9 @@ export const avoidSsaHighGrade: Rule = {
       const ssa = picture.therapies.filter((t) => t.status === 'current' && t.classes.includes('SSA'));
       if (ssa.length === 0) return null;
       items = ssa;
-      facts.push(...ssa.map((t) => ({ label: 'Current long-acting somatostatin analogue', value: t.asRecorded, date: t.lastDate ?? t.date, sources: t.sources })));
+      facts.push(
+        ...ssa.map((t) => ({ label: 'Current long-acting somatostatin analogue', value: t.asRecorded, date: t.lastDate ?? t.date, sources: t.sources })),
+      );
       depots = depotNote(ssa.filter((t) => t.depot !== undefined));
       // Therapy carries no reason (only DraftOrder does): the card says so instead of guessing.
       reasonNote = `The reason for ${joinNames(ssa.map((t) => ssaName(t.drug, t.asRecorded)))} is not in the records this service reads: if it is given to control a hormonal syndrome (carcinoid syndrome, diarrhoea, flushing), keep it and override this card.`;
@@ -78,7 +88,11 @@ export const avoidSsaHighGrade: Rule = {
           : {
               labelKey: 'stop',
               isRecommended: true,
-              actions: stoppable.map((t) => ({ kind: 'stop-therapy' as const, ref: t.ref, reason: 'High-grade neuroendocrine carcinoma: long-acting somatostatin analogue has no antitumour effect' })),
+              actions: stoppable.map((t) => ({
+                kind: 'stop-therapy' as const,
+                ref: t.ref,
+                reason: 'High-grade neuroendocrine carcinoma: long-acting somatostatin analogue has no antitumour effect',
+              })),
             };
     } else {
       const drafts: DraftOrder[] = picture.draftOrders.filter((d) => d.inScope && d.classes.includes('SSA') && !isSymptomControlReason(d.reason));

@@ -61,9 +61,18 @@ export const avoidUpfrontSurgeryExtensiveNec: Rule = {
     if (drafts.length === 0) return null;
 
     const facts: CitedFact[] = [
-      { label: 'Neuroendocrine class', value: `high-grade neuroendocrine carcinoma — ${picture.nen.basis}`, date: picture.nen.date, sources: picture.nen.sources },
+      {
+        label: 'Neuroendocrine class',
+        value: `high-grade neuroendocrine carcinoma — ${picture.nen.basis}`,
+        date: picture.nen.date,
+        sources: picture.nen.sources,
+      },
       ...distant.map((m) => ({ label: 'Distant metastasis', value: m.display, date: m.date, sources: m.sources })),
-      ...drafts.map((d) => ({ label: 'Resection being ordered', value: d.reason ? `${d.asRecorded} (reason: "${d.reason}")` : d.asRecorded, sources: [d.ref] })),
+      ...drafts.map((d) => ({
+        label: 'Resection being ordered',
+        value: d.reason ? `${d.asRecorded} (reason: "${d.reason}")` : d.asRecorded,
+        sources: [d.ref],
+      })),
     ];
 
     const rec: Recommendation = {

@@ -50,7 +50,14 @@ export const biopsySuspectedNepc: Rule = {
       .map((m) => ({ m, age: ageInDays(m, now) }))
       .filter((x): x is { m: typeof x.m; age: number } => x.age !== undefined && x.age <= settings.newMetastasisDays);
     if (newVisceral.length === 0) return null;
-    facts.push(...newVisceral.map(({ m, age }) => ({ label: `New visceral metastasis (${m.site})`, value: `${m.display} (first recorded ${age} days ago)`, date: m.date, sources: m.sources })));
+    facts.push(
+      ...newVisceral.map(({ m, age }) => ({
+        label: `New visceral metastasis (${m.site})`,
+        value: `${m.display} (first recorded ${age} days ago)`,
+        date: m.date,
+        sources: m.sources,
+      })),
+    );
 
     // PSA: the latest, from the last recentPsaDays, low or not rising while imaging progresses.
     const [latest, previous] = picture.psa;
@@ -67,9 +74,7 @@ export const biopsySuspectedNepc: Rule = {
       : `PSA is not rising (${psaText(previous as LabFact)} on ${previous?.date?.slice(0, 10)}, then ${psaText(latest)} on ${latest.date?.slice(0, 10)}) while the disease progresses`;
 
     // No metastasis biopsy (done or ordered) within recentBiopsyDays.
-    const biopsies = picture.procedures
-      .filter((p) => p.category === 'biopsy' && p.procedure !== 'prostate-biopsy')
-      .map((p) => ({ p, age: ageInDays(p, now) }));
+    const biopsies = picture.procedures.filter((p) => p.category === 'biopsy' && p.procedure !== 'prostate-biopsy').map((p) => ({ p, age: ageInDays(p, now) }));
     if (biopsies.some((b) => b.age !== undefined && b.age <= settings.recentBiopsyDays)) return null;
     facts.push(
       ...biopsies.map(({ p, age }) => ({
@@ -96,8 +101,19 @@ export const biopsySuspectedNepc: Rule = {
             {
               kind: 'propose-service',
               order: liver
-                ? { procedure: 'liver-biopsy', text: `Biopsy of liver metastasis, with immunohistochemistry: ${IHC_PANEL}`, category: 'procedure', reason: 'Suspected small cell / neuroendocrine transformation of castration-resistant prostate cancer', note: psaBasis }
-                : { text: `Biopsy of an accessible metastasis (${sites}), with immunohistochemistry: ${IHC_PANEL}`, category: 'procedure', reason: 'Suspected small cell / neuroendocrine transformation of castration-resistant prostate cancer', note: psaBasis },
+                ? {
+                    procedure: 'liver-biopsy',
+                    text: `Biopsy of liver metastasis, with immunohistochemistry: ${IHC_PANEL}`,
+                    category: 'procedure',
+                    reason: 'Suspected small cell / neuroendocrine transformation of castration-resistant prostate cancer',
+                    note: psaBasis,
+                  }
+                : {
+                    text: `Biopsy of an accessible metastasis (${sites}), with immunohistochemistry: ${IHC_PANEL}`,
+                    category: 'procedure',
+                    reason: 'Suspected small cell / neuroendocrine transformation of castration-resistant prostate cancer',
+                    note: psaBasis,
+                  },
             },
           ],
         },

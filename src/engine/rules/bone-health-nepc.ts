@@ -60,7 +60,12 @@ export const boneHealthNepc: Rule = {
       renalNote = `No creatinine clearance: ${crcl.reason}. Measure creatinine (and calcium) before choosing and dosing a bone-targeted agent.`;
     } else {
       const dated = describeDated(`${Math.round(crcl.value)} mL/min`, crcl, ctx.now, ctx.settings.inputMaxAgeDays);
-      facts.push({ label: 'Creatinine clearance (Cockcroft–Gault)', value: `${Math.round(crcl.value)} mL/min: ${crcl.formula}`, date: crcl.date, sources: crcl.sources });
+      facts.push({
+        label: 'Creatinine clearance (Cockcroft–Gault)',
+        value: `${Math.round(crcl.value)} mL/min: ${crcl.formula}`,
+        date: crcl.date,
+        sources: crcl.sources,
+      });
       const stale = (ageInDays(crcl, ctx.now) ?? Number.POSITIVE_INFINITY) > ctx.settings.inputMaxAgeDays;
       renalNote = stale
         ? `Creatinine clearance ${dated}: recheck creatinine (and calcium) before dosing; no dose band is read from an old value.`
@@ -71,7 +76,9 @@ export const boneHealthNepc: Rule = {
       ruleId: this.id,
       indicator: 'info',
       variant: 'crpc',
-      values: { renalNote: boneAgents.length > 0 ? `${renalNote} Earlier ${joinNames(boneAgents.map((t) => t.drug))} is on record but not current.` : renalNote },
+      values: {
+        renalNote: boneAgents.length > 0 ? `${renalNote} Earlier ${joinNames(boneAgents.map((t) => t.drug))} is on record but not current.` : renalNote,
+      },
       facts,
       suggestions: [],
     };

@@ -84,14 +84,30 @@ function checkCarboplatin(d: DraftOrder, dose: Dose, picture: PatientPicture, se
   if (isAuc(dose.unit)) {
     const b = band(dose.value, low, high);
     if (!b) return undefined;
-    return { drug: 'carboplatin', level: b.level, text: `${label}: usual range AUC ${low}–${high}; ${describeBand(b)}`, ...(b.level === 'below' ? {} : { fix: { ref: d.ref, dose: { value: settings.carboplatinAuc, unit: dose.unit }, how: `carboplatin AUC ${settings.carboplatinAuc}` } }) };
+    return {
+      drug: 'carboplatin',
+      level: b.level,
+      text: `${label}: usual range AUC ${low}–${high}; ${describeBand(b)}`,
+      ...(b.level === 'below'
+        ? {}
+        : { fix: { ref: d.ref, dose: { value: settings.carboplatinAuc, unit: dose.unit }, how: `carboplatin AUC ${settings.carboplatinAuc}` } }),
+    };
   }
-  if (!isMg(dose.unit)) return { drug: 'carboplatin', level: 'unchecked', text: `${label}: not checked — carboplatin is dosed in mg by the Calvert formula (AUC × (GFR + 25)); a dose in ${unitText(dose.unit)} cannot be compared` };
+  if (!isMg(dose.unit))
+    return {
+      drug: 'carboplatin',
+      level: 'unchecked',
+      text: `${label}: not checked — carboplatin is dosed in mg by the Calvert formula (AUC × (GFR + 25)); a dose in ${unitText(dose.unit)} cannot be compared`,
+    };
   const gfr = picture.renal.gfrForDosing;
   if (!isKnown(gfr)) return { drug: 'carboplatin', level: 'unchecked', text: `${label}: not checked — no GFR for dosing (${gfr.reason})` };
   if (isStale(gfr, now, settings.inputMaxAgeDays)) {
     inputs.usedGfr = true;
-    return { drug: 'carboplatin', level: 'unchecked', text: `${label}: not checked — GFR for dosing ${describeDated(`${num(gfr.value, 0)} mL/min`, gfr, now, settings.inputMaxAgeDays)}; repeat creatinine and weight` };
+    return {
+      drug: 'carboplatin',
+      level: 'unchecked',
+      text: `${label}: not checked — GFR for dosing ${describeDated(`${num(gfr.value, 0)} mL/min`, gfr, now, settings.inputMaxAgeDays)}; repeat creatinine and weight`,
+    };
   }
   inputs.usedGfr = true;
   const lowDose = calvertDose(low, gfr.value);
@@ -101,24 +117,47 @@ function checkCarboplatin(d: DraftOrder, dose: Dose, picture: PatientPicture, se
   const text = `${label}: Calvert range at GFR ${num(gfr.value, 0)} mL/min is ${num(lowDose.exactMg, 0)}–${num(highDose.exactMg, 0)} mg (${lowDose.formula}; ${highDose.formula}); ${describeBand(b)}`;
   if (b.level === 'below') return { drug: 'carboplatin', level: 'below', text };
   const standard = calvertDose(settings.carboplatinAuc, gfr.value);
-  return { drug: 'carboplatin', level: b.level, text, fix: { ref: d.ref, dose: { value: standard.mg, unit: 'mg' }, how: `carboplatin ${standard.mg} mg (${standard.formula}, ${standard.rounding})` } };
+  return {
+    drug: 'carboplatin',
+    level: b.level,
+    text,
+    fix: { ref: d.ref, dose: { value: standard.mg, unit: 'mg' }, how: `carboplatin ${standard.mg} mg (${standard.formula}, ${standard.rounding})` },
+  };
 }
 
-function checkBsaDrug(d: DraftOrder, drug: string, range: BsaRange, dose: Dose, picture: PatientPicture, settings: RuleSettings, now: Date, inputs: Inputs): Finding | undefined {
+function checkBsaDrug(
+  d: DraftOrder,
+  drug: string,
+  range: BsaRange,
+  dose: Dose,
+  picture: PatientPicture,
+  settings: RuleSettings,
+  now: Date,
+  inputs: Inputs,
+): Finding | undefined {
   const label = `${drug} ${dose.value} ${unitText(dose.unit)}`;
   const rangeText = `usual range ${range.low}–${range.high} mg/m² ${range.per}`;
   const standard = range.standard(settings);
   if (isMgM2(dose.unit)) {
     const b = band(dose.value, range.low, range.high);
     if (!b) return undefined;
-    return { drug, level: b.level, text: `${label}: ${rangeText}; ${describeBand(b)}`, ...(b.level === 'below' ? {} : { fix: { ref: d.ref, dose: { value: standard, unit: 'mg/m2' }, how: `${drug} ${standard} mg/m²` } }) };
+    return {
+      drug,
+      level: b.level,
+      text: `${label}: ${rangeText}; ${describeBand(b)}`,
+      ...(b.level === 'below' ? {} : { fix: { ref: d.ref, dose: { value: standard, unit: 'mg/m2' }, how: `${drug} ${standard} mg/m²` } }),
+    };
   }
   if (!isMg(dose.unit)) return { drug, level: 'unchecked', text: `${label}: not checked — dose unit "${dose.unit}" is neither mg nor mg/m²` };
   const bsa = picture.bsa;
   if (!isKnown(bsa)) return { drug, level: 'unchecked', text: `${label}: not checked — no body surface area (${bsa.reason})` };
   inputs.usedBsa = true;
   if (isStale(bsa, now, settings.inputMaxAgeDays)) {
-    return { drug, level: 'unchecked', text: `${label}: not checked — body surface area ${describeDated(`${bsa.value.toFixed(2)} m²`, bsa, now, settings.inputMaxAgeDays)} (weight or height not current)` };
+    return {
+      drug,
+      level: 'unchecked',
+      text: `${label}: not checked — body surface area ${describeDated(`${bsa.value.toFixed(2)} m²`, bsa, now, settings.inputMaxAgeDays)} (weight or height not current)`,
+    };
   }
   const low = range.low * bsa.value;
   const high = range.high * bsa.value;
@@ -127,7 +166,12 @@ function checkBsaDrug(d: DraftOrder, drug: string, range: BsaRange, dose: Dose, 
   const text = `${label} = ${num(dose.value / bsa.value)} mg/m² at body surface area ${bsa.value.toFixed(2)} m²: ${rangeText} = ${num(low, 0)}–${num(high, 0)} mg; ${describeBand(b)}`;
   if (b.level === 'below') return { drug, level: 'below', text };
   const fixed = bsaDose(standard, bsa.value);
-  return { drug, level: b.level, text, fix: { ref: d.ref, dose: { value: fixed.mg, unit: 'mg' }, how: `${drug} ${fixed.mg} mg (${fixed.formula}, ${fixed.rounding})` } };
+  return {
+    drug,
+    level: b.level,
+    text,
+    fix: { ref: d.ref, dose: { value: fixed.mg, unit: 'mg' }, how: `${drug} ${fixed.mg} mg (${fixed.formula}, ${fixed.rounding})` },
+  };
 }
 
 export const chemoDoseCheck: Rule = {
@@ -147,11 +191,17 @@ export const chemoDoseCheck: Rule = {
       const dose = d.dose as Dose;
       const route = d.route?.toLowerCase();
       if (route !== undefined && route !== 'intravenous') {
-        notChecked.push(`${d.asRecorded} (${route}): ${drug === 'etoposide' && route === 'oral' ? 'oral etoposide is not dose-checked (oral doses are about twice the IV dose)' : 'only intravenous doses are checked'}`);
+        notChecked.push(
+          `${d.asRecorded} (${route}): ${drug === 'etoposide' && route === 'oral' ? 'oral etoposide is not dose-checked (oral doses are about twice the IV dose)' : 'only intravenous doses are checked'}`,
+        );
         continue;
       }
       if (route === undefined && drug === 'etoposide') {
-        findings.push({ drug, level: 'unchecked', text: `etoposide ${dose.value} ${unitText(dose.unit)}: not checked — the route is not stated (only intravenous etoposide is checked; oral doses are about twice the IV dose)` });
+        findings.push({
+          drug,
+          level: 'unchecked',
+          text: `etoposide ${dose.value} ${unitText(dose.unit)}: not checked — the route is not stated (only intravenous etoposide is checked; oral doses are about twice the IV dose)`,
+        });
         continue;
       }
       const range = BSA_RANGES[drug];
@@ -171,13 +221,34 @@ export const chemoDoseCheck: Rule = {
 
     const facts: CitedFact[] = drafts
       .filter((d) => findingDrugs.has(d.drug as string))
-      .map((d) => ({ label: `${d.drug} being ordered`, value: `${d.asRecorded}: ${d.dose?.value} ${unitText(d.dose?.unit ?? '')}${d.route ? `, ${d.route}` : ''}`, sources: [d.ref] }));
+      .map((d) => ({
+        label: `${d.drug} being ordered`,
+        value: `${d.asRecorded}: ${d.dose?.value} ${unitText(d.dose?.unit ?? '')}${d.route ? `, ${d.route}` : ''}`,
+        sources: [d.ref],
+      }));
     const { bsa } = picture;
-    if (inputs.usedBsa && isKnown(bsa)) facts.push({ label: 'Body surface area', value: `${bsa.value.toFixed(2)} m² (${bsa.formula})`, ...(bsa.date ? { date: bsa.date } : {}), sources: bsa.sources });
+    if (inputs.usedBsa && isKnown(bsa))
+      facts.push({
+        label: 'Body surface area',
+        value: `${bsa.value.toFixed(2)} m² (${bsa.formula})`,
+        ...(bsa.date ? { date: bsa.date } : {}),
+        sources: bsa.sources,
+      });
     const gfr = picture.renal.gfrForDosing;
-    if (inputs.usedGfr && isKnown(gfr)) facts.push({ label: `GFR for dosing (${gfr.method})`, value: `${num(gfr.value, 0)} mL/min: ${gfr.formula}`, ...(gfr.date ? { date: gfr.date } : {}), sources: gfr.sources });
+    if (inputs.usedGfr && isKnown(gfr))
+      facts.push({
+        label: `GFR for dosing (${gfr.method})`,
+        value: `${num(gfr.value, 0)} mL/min: ${gfr.formula}`,
+        ...(gfr.date ? { date: gfr.date } : {}),
+        sources: gfr.sources,
+      });
 
-    const actions: ProposedAction[] = fixes.map((f) => ({ kind: 'set-draft-dose' as const, ref: f.ref, dose: f.dose, reason: `dose above the usual range: set to ${f.how}` }));
+    const actions: ProposedAction[] = fixes.map((f) => ({
+      kind: 'set-draft-dose' as const,
+      ref: f.ref,
+      dose: f.dose,
+      reason: `dose above the usual range: set to ${f.how}`,
+    }));
     const fixNote =
       fixes.length > 0
         ? `The suggestion sets ${joinNames(fixes.map((f) => f.how))}. These are the standard doses this service proposes (the platinum–etoposide defaults: carboplatin AUC ${ctx.settings.carboplatinAuc}, cisplatin ${ctx.settings.cisplatinMgM2} mg/m², etoposide ${ctx.settings.etoposideMgM2} mg/m² per day, configurable; docetaxel 75 mg/m² and cabazitaxel 25 mg/m² as in the seed's regimens with carboplatin — the cabazitaxel label's usual starting dose is 20 mg/m²), not the middle of the range. Verify before signing.`

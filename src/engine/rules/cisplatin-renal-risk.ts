@@ -59,12 +59,33 @@ export const cisplatinRenalRisk: Rule = {
     if (level === null && (!gfrKnown || gfrStale)) level = 'renal-not-current';
     if (level === null) return null;
 
-    const facts: CitedFact[] = drafts.map((d) => ({ label: 'Cisplatin being ordered', value: d.dose ? `${d.asRecorded} (${d.dose.value} ${d.dose.unit})` : d.asRecorded, sources: [d.ref] }));
+    const facts: CitedFact[] = drafts.map((d) => ({
+      label: 'Cisplatin being ordered',
+      value: d.dose ? `${d.asRecorded} (${d.dose.value} ${d.dose.unit})` : d.asRecorded,
+      sources: [d.ref],
+    }));
     if (gfrKnown) {
-      facts.push({ label: `GFR for dosing (${gfr.method})`, value: `${num(gfr.value)} mL/min: ${gfr.formula}`, ...(gfr.date ? { date: gfr.date } : {}), sources: gfr.sources });
+      facts.push({
+        label: `GFR for dosing (${gfr.method})`,
+        value: `${num(gfr.value)} mL/min: ${gfr.formula}`,
+        ...(gfr.date ? { date: gfr.date } : {}),
+        sources: gfr.sources,
+      });
     }
-    if (isKnown(creatinine)) facts.push({ label: 'Serum creatinine', value: `${creatinine.value} ${creatinine.unit}`, ...(creatinine.date ? { date: creatinine.date } : {}), sources: creatinine.sources });
-    if (isKnown(neuropathy)) facts.push({ label: 'Peripheral neuropathy', value: neuropathy.value, ...(neuropathy.date ? { date: neuropathy.date } : {}), sources: neuropathy.sources });
+    if (isKnown(creatinine))
+      facts.push({
+        label: 'Serum creatinine',
+        value: `${creatinine.value} ${creatinine.unit}`,
+        ...(creatinine.date ? { date: creatinine.date } : {}),
+        sources: creatinine.sources,
+      });
+    if (isKnown(neuropathy))
+      facts.push({
+        label: 'Peripheral neuropathy',
+        value: neuropathy.value,
+        ...(neuropathy.date ? { date: neuropathy.date } : {}),
+        sources: neuropathy.sources,
+      });
     if (elderly) facts.push({ label: 'Age', value: `${age.value} years`, sources: age.sources });
 
     const renalStatus = gfrKnown
@@ -74,7 +95,8 @@ export const cisplatinRenalRisk: Rule = {
     // Replacement: only with creatinine and weight at most inputMaxAgeDays old (and a GFR to put into Calvert).
     const gaps: string[] = [];
     if (!isKnown(creatinine)) gaps.push(`serum creatinine: ${creatinine.reason}`);
-    else if (isStale(creatinine, ctx.now, maxDays)) gaps.push(`serum creatinine ${describeDated(`${creatinine.value} ${creatinine.unit}`, creatinine, ctx.now, maxDays)}`);
+    else if (isStale(creatinine, ctx.now, maxDays))
+      gaps.push(`serum creatinine ${describeDated(`${creatinine.value} ${creatinine.unit}`, creatinine, ctx.now, maxDays)}`);
     if (!isKnown(weight)) gaps.push(`weight: ${weight.reason}`);
     else if (isStale(weight, ctx.now, maxDays)) gaps.push(`weight ${describeDated(`${weight.value} kg`, weight, ctx.now, maxDays)}`);
     if (!gfrKnown) gaps.push('no GFR for dosing');
@@ -97,7 +119,14 @@ export const cisplatinRenalRisk: Rule = {
           ...drafts.map((d) => ({ kind: 'remove-draft' as const, ref: d.ref })),
           {
             kind: 'propose-medication' as const,
-            order: { drug: 'carboplatin', dose: { value: dose.mg, unit: 'mg' }, route: 'intravenous' as const, schedule: 'day 1 of each 21-day cycle', cycle: { days: [1], lengthDays: 21 }, note },
+            order: {
+              drug: 'carboplatin',
+              dose: { value: dose.mg, unit: 'mg' },
+              route: 'intravenous' as const,
+              schedule: 'day 1 of each 21-day cycle',
+              cycle: { days: [1], lengthDays: 21 },
+              note,
+            },
           },
         ],
       });

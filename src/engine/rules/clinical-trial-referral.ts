@@ -34,7 +34,8 @@ export function necSite(picture: PatientPicture): NecSite {
     const smallCell = findings.some((f) => f.histologyClass === 'small-cell');
     return { kind: 'origin-uncertain', smallCell, condition: smallCell ? 'small cell carcinoma' : 'neuroendocrine carcinoma' };
   }
-  const onlyLungPrimary = picture.cancers.some((c) => c.primarySite === 'lung') && picture.cancers.every((c) => c.primarySite === 'lung' || c.primarySite === 'unknown');
+  const onlyLungPrimary =
+    picture.cancers.some((c) => c.primarySite === 'lung') && picture.cancers.every((c) => c.primarySite === 'lung' || c.primarySite === 'unknown');
   const lung = findings.filter((f) => f.specimenSite === 'lung' || onlyLungPrimary);
   if (lung.length > 0) {
     const smallCell = lung.some((f) => f.histologyClass === 'small-cell');
@@ -58,7 +59,12 @@ export const clinicalTrialReferral: Rule = {
     const site = necSite(picture);
     const nen = picture.nen;
     const facts: CitedFact[] = [
-      { label: 'Neuroendocrine class', value: `high-grade neuroendocrine carcinoma: ${nen.basis}`, ...(nen.date ? { date: nen.date } : {}), sources: nen.sources },
+      {
+        label: 'Neuroendocrine class',
+        value: `high-grade neuroendocrine carcinoma: ${nen.basis}`,
+        ...(nen.date ? { date: nen.date } : {}),
+        sources: nen.sources,
+      },
       ...picture.cancers.map((c) => ({ label: 'Cancer', value: c.display, ...(c.date ? { date: c.date } : {}), sources: c.sources })),
       ...picture.metastases.map((m) => ({ label: 'Metastasis', value: m.display, ...(m.date ? { date: m.date } : {}), sources: m.sources })),
     ];

@@ -36,7 +36,9 @@ export const confirmNecOrigin: Rule = {
         histologyName,
         otherPrimaries: joinNames(nepc.otherPrimaries.map((c) => c.display)),
         panel: PANEL,
-        merkelNote: merkel ? ' For Merkel cell carcinoma, cytokeratin 20 (paranuclear dot) and Merkel cell polyomavirus staining help; Merkel cell carcinoma is treated with immunotherapy first.' : '',
+        merkelNote: merkel
+          ? ' For Merkel cell carcinoma, cytokeratin 20 (paranuclear dot) and Merkel cell polyomavirus staining help; Merkel cell carcinoma is treated with immunotherapy first.'
+          : '',
       },
       facts,
       suggestions: [

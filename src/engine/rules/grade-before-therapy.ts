@@ -20,7 +20,9 @@ const KI67_HIGH_GRADE = 20;
 
 /** The in-scope drafts that are neuroendocrine-directed therapy (the regimens count as their whole draft set). */
 function nenDirectedDrafts(drafts: readonly DraftOrder[], platinumEtoposideDrafts: readonly DraftOrder[]): DraftOrder[] {
-  const direct = drafts.filter((d) => d.classes.some((c) => NEN_DIRECTED_CLASSES.includes(c)) || (d.procedure !== undefined && LIVER_DIRECTED.has(d.procedure)));
+  const direct = drafts.filter(
+    (d) => d.classes.some((c) => NEN_DIRECTED_CLASSES.includes(c)) || (d.procedure !== undefined && LIVER_DIRECTED.has(d.procedure)),
+  );
   const temozolomide = drafts.some((d) => d.drug === 'temozolomide');
   const captem = temozolomide ? drafts.filter((d) => d.classes.includes('CAPTEM')) : [];
   const regimens = [platinumEtoposideDrafts, captem].filter((set) => set.some((d) => d.inScope)).flat();
@@ -37,7 +39,13 @@ export const gradeBeforeTherapy: Rule = {
     if (!UNGRADED.has(nen.nenClass)) return null;
 
     const facts: CitedFact[] = [{ label: 'Neuroendocrine classification', value: nen.basis, ...(nen.date ? { date: nen.date } : {}), sources: nen.sources }];
-    if (isKnown(picture.ki67)) facts.push({ label: 'Ki-67', value: `${picture.ki67.value} %`, ...(picture.ki67.date ? { date: picture.ki67.date } : {}), sources: picture.ki67.sources });
+    if (isKnown(picture.ki67))
+      facts.push({
+        label: 'Ki-67',
+        value: `${picture.ki67.value} %`,
+        ...(picture.ki67.date ? { date: picture.ki67.date } : {}),
+        sources: picture.ki67.sources,
+      });
     if (isKnown(picture.mitoticCount)) {
       const m = picture.mitoticCount;
       facts.push({ label: 'Mitotic count', value: `${m.value} ${m.unit}`, ...(m.date ? { date: m.date } : {}), sources: m.sources });
@@ -69,7 +77,9 @@ export const gradeBeforeTherapy: Rule = {
     }
 
     const pending = [
-      ...picture.procedures.filter((p) => p.category === 'pathology-review' && p.status === 'ordered').map((p) => `${p.display} (ordered ${p.date?.slice(0, 10) ?? 'on an unknown date'})`),
+      ...picture.procedures
+        .filter((p) => p.category === 'pathology-review' && p.status === 'ordered')
+        .map((p) => `${p.display} (ordered ${p.date?.slice(0, 10) ?? 'on an unknown date'})`),
       ...picture.draftOrders.filter((d) => d.procedure === 'ki67-pathology-review').map((d) => `${d.asRecorded} (in this order set)`),
     ];
     const suggestions: SuggestionSpec[] = pending.length

@@ -37,7 +37,11 @@ function readLab(name: string, lab: Maybe<number, LabFact>, now: Date, maxDays: 
   const shown = `${lab.comparator ?? ''}${lab.value} ${lab.unit}`;
   if (isStale(lab, now, maxDays)) return { name, fact: lab, needsTest: `${name} ${describeDated(shown, lab, now, maxDays)}` };
   if (lab.referenceHigh === undefined || !(lab.referenceHigh > 0)) {
-    return { name, fact: lab, noUln: `${name} ${describeDated(shown, lab, now, maxDays)}: the lab did not report an upper limit of normal, so it cannot be graded` };
+    return {
+      name,
+      fact: lab,
+      noUln: `${name} ${describeDated(shown, lab, now, maxDays)}: the lab did not report an upper limit of normal, so it cannot be graded`,
+    };
   }
   return { name, fact: lab, ratio: lab.value / lab.referenceHigh };
 }
@@ -78,7 +82,10 @@ function undecided(labs: LabRead[]): LabRead[] {
 function gapHeadline(gaps: LabRead[], maxDays: number): string {
   const need = gaps.filter((g) => g.needsTest !== undefined).map((g) => g.name);
   const noUln = gaps.filter((g) => g.needsTest === undefined).map((g) => g.name);
-  return [need.length > 0 ? `no ${joinNames(need)} from the last ${maxDays} days` : '', noUln.length > 0 ? `no upper limit of normal reported for ${joinNames(noUln)}` : '']
+  return [
+    need.length > 0 ? `no ${joinNames(need)} from the last ${maxDays} days` : '',
+    noUln.length > 0 ? `no upper limit of normal reported for ${joinNames(noUln)}` : '',
+  ]
     .filter(Boolean)
     .join('; ');
 }
@@ -94,7 +101,14 @@ function docetaxel(d: DraftOrder, bili: LabRead, ast: LabRead, alt: LabRead, alp
   const combo = and3(or3(astHigh, altHigh), above(alp, 2.5));
   const base = { draft: d, drug: 'docetaxel' as const };
   if (biliHigh === true) {
-    return { ...base, level: 'avoid', headline: `bilirubin ${(bili.fact as LabFact).value} ${(bili.fact as LabFact).unit} is above the upper limit of normal`, text: `docetaxel: ${graded(bili)} — above the upper limit of normal`, labs: [bili], gaps: [] };
+    return {
+      ...base,
+      level: 'avoid',
+      headline: `bilirubin ${(bili.fact as LabFact).value} ${(bili.fact as LabFact).unit} is above the upper limit of normal`,
+      text: `docetaxel: ${graded(bili)} — above the upper limit of normal`,
+      labs: [bili],
+      gaps: [],
+    };
   }
   if (combo === true) {
     const trans = [ast, alt].filter((l) => above(l, 1.5) === true);
@@ -110,24 +124,56 @@ function docetaxel(d: DraftOrder, bili: LabRead, ast: LabRead, alt: LabRead, alp
   }
   if (biliHigh === undefined || combo === undefined) {
     const gaps = undecided(biliHigh === undefined ? [bili, ...(combo === undefined ? [ast, alt, alp] : [])] : [ast, alt, alp]);
-    return { ...base, level: 'unchecked', headline: gapHeadline(gaps, maxDays), text: `docetaxel: not checked against the boxed warning — ${gapText(gaps)}`, labs: [], gaps };
+    return {
+      ...base,
+      level: 'unchecked',
+      headline: gapHeadline(gaps, maxDays),
+      text: `docetaxel: not checked against the boxed warning — ${gapText(gaps)}`,
+      labs: [],
+      gaps,
+    };
   }
   return undefined;
 }
 
-function cabazitaxel(d: DraftOrder, bili: LabRead, ast: LabRead, picture: PatientPicture, now: Date, maxDays: number): { finding?: Finding; action?: ProposedAction; doseNote?: string } {
+function cabazitaxel(
+  d: DraftOrder,
+  bili: LabRead,
+  ast: LabRead,
+  picture: PatientPicture,
+  now: Date,
+  maxDays: number,
+): { finding?: Finding; action?: ProposedAction; doseNote?: string } {
   const severe = above(bili, 3);
   const moderate = above(bili, 1.5);
   const mild = or3(above(bili, 1), above(ast, 1.5));
   const base = { draft: d, drug: 'cabazitaxel' as const };
   if (severe === true) {
-    return { finding: { ...base, level: 'avoid', headline: 'bilirubin is more than 3 × the upper limit of normal (severe hepatic impairment)', text: `cabazitaxel: ${graded(bili)} — severe hepatic impairment, cabazitaxel is contraindicated`, labs: [bili], gaps: [] } };
+    return {
+      finding: {
+        ...base,
+        level: 'avoid',
+        headline: 'bilirubin is more than 3 × the upper limit of normal (severe hepatic impairment)',
+        text: `cabazitaxel: ${graded(bili)} — severe hepatic impairment, cabazitaxel is contraindicated`,
+        labs: [bili],
+        gaps: [],
+      },
+    };
   }
   const target = moderate === true ? 15 : mild === true ? 20 : undefined;
   if (target === undefined) {
     if (severe === undefined || mild === undefined) {
       const gaps = undecided([bili, ...(mild === undefined ? [ast] : [])]);
-      return { finding: { ...base, level: 'unchecked', headline: gapHeadline(gaps, maxDays), text: `cabazitaxel: hepatic impairment not graded — ${gapText(gaps)}`, labs: [], gaps } };
+      return {
+        finding: {
+          ...base,
+          level: 'unchecked',
+          headline: gapHeadline(gaps, maxDays),
+          text: `cabazitaxel: hepatic impairment not graded — ${gapText(gaps)}`,
+          labs: [],
+          gaps,
+        },
+      };
     }
     return {};
   }
@@ -150,13 +196,20 @@ function cabazitaxel(d: DraftOrder, bili: LabRead, ast: LabRead, picture: Patien
   const finding: Finding = { ...base, level: 'reduce', headline, text, labs: why, gaps, target };
   if (dose && mg) {
     if (!bsaUsable) {
-      const bsaText = isKnown(bsa) ? `body surface area ${describeDated(`${bsa.value.toFixed(2)} m²`, bsa, now, maxDays)}` : `no body surface area (${bsa.reason})`;
+      const bsaText = isKnown(bsa)
+        ? `body surface area ${describeDated(`${bsa.value.toFixed(2)} m²`, bsa, now, maxDays)}`
+        : `no body surface area (${bsa.reason})`;
       return { finding, doseNote: `No cabazitaxel dose in mg is proposed: ${bsaText}.` };
     }
     const fixed = bsaDose(target, bsa.value);
     return {
       finding,
-      action: { kind: 'set-draft-dose', ref: d.ref, dose: { value: fixed.mg, unit: 'mg' }, reason: `${grade} hepatic impairment: cabazitaxel ${target} mg/m² (${fixed.formula}, ${fixed.rounding})` },
+      action: {
+        kind: 'set-draft-dose',
+        ref: d.ref,
+        dose: { value: fixed.mg, unit: 'mg' },
+        reason: `${grade} hepatic impairment: cabazitaxel ${target} mg/m² (${fixed.formula}, ${fixed.rounding})`,
+      },
       doseNote: `The suggestion sets cabazitaxel to ${fixed.mg} mg (${fixed.formula}, ${fixed.rounding}).`,
     };
   }
@@ -253,7 +306,12 @@ export const hepaticDoseCheck: Rule = {
         target: String(worst.target ?? ''),
         findings: findings.map((f) => `- ${f.text}.`).join('\n'),
         labNote,
-        doseNote: doseNotes.length > 0 ? `${doseNotes.join(' ')} Verify before signing.` : worst.level === 'avoid' ? 'No dose is proposed: at these liver tests the label advises against giving the drug.' : '',
+        doseNote:
+          doseNotes.length > 0
+            ? `${doseNotes.join(' ')} Verify before signing.`
+            : worst.level === 'avoid'
+              ? 'No dose is proposed: at these liver tests the label advises against giving the drug.'
+              : '',
       },
       facts,
       suggestions,

@@ -18,7 +18,14 @@ export const netG3NotNec: Rule = {
   evaluate(picture, ctx) {
     if (ctx.hook !== 'patient-view' || picture.nen.nenClass !== 'NET-G3') return null;
     const nen = picture.nen;
-    const facts: CitedFact[] = [{ label: 'Neuroendocrine class', value: `well-differentiated neuroendocrine tumour, grade 3: ${nen.basis}`, ...(nen.date ? { date: nen.date } : {}), sources: nen.sources }];
+    const facts: CitedFact[] = [
+      {
+        label: 'Neuroendocrine class',
+        value: `well-differentiated neuroendocrine tumour, grade 3: ${nen.basis}`,
+        ...(nen.date ? { date: nen.date } : {}),
+        sources: nen.sources,
+      },
+    ];
     let ki67Note: string;
     if (isKnown(picture.ki67)) {
       const ki67 = picture.ki67;

@@ -28,10 +28,7 @@ export const parpiWithoutHrr: Rule = {
     const hrr = picture.biomarkers.hrr;
     if (isKnown(hrr) && hrr.value === 'positive') return null;
 
-    const facts: CitedFact[] = [
-      ...nepcFacts(nepc),
-      ...drafts.map((d) => ({ label: 'PARP inhibitor being ordered', value: d.asRecorded, sources: [d.ref] })),
-    ];
+    const facts: CitedFact[] = [...nepcFacts(nepc), ...drafts.map((d) => ({ label: 'PARP inhibitor being ordered', value: d.asRecorded, sources: [d.ref] }))];
 
     const variant = !isKnown(hrr) ? 'untested' : hrr.value === 'negative' ? 'negative' : 'indeterminate';
     if (isKnown(hrr)) facts.push({ label: 'Homologous recombination repair gene alteration', value: hrr.value, date: hrr.date, sources: hrr.sources });
@@ -46,8 +43,10 @@ export const parpiWithoutHrr: Rule = {
     if (!isKnown(hrr)) testStatus = `No homologous recombination repair result is on record (${hrr.reason}).`;
     else testStatus = `Homologous recombination repair testing: ${hrr.value}${hrr.date ? ` on ${hrr.date.slice(0, 10)}` : ' (date not recorded)'}.`;
     if (draftTest) testStatus += ` A genomic test is among the orders being placed (${draftTest.asRecorded}).`;
-    else if (pendingTests.length > 0) testStatus += ` A genomic test is already ordered (${joinNames(pendingTests.map((p) => `${p.display}${p.date ? ` on ${p.date.slice(0, 10)}` : ''}`))}): await its result.`;
-    else if (variant === 'untested' && doneTests.length > 0) testStatus += ' A genomic test is on record as done, but no HRR result could be read from it: check the report.';
+    else if (pendingTests.length > 0)
+      testStatus += ` A genomic test is already ordered (${joinNames(pendingTests.map((p) => `${p.display}${p.date ? ` on ${p.date.slice(0, 10)}` : ''}`))}): await its result.`;
+    else if (variant === 'untested' && doneTests.length > 0)
+      testStatus += ' A genomic test is on record as done, but no HRR result could be read from it: check the report.';
 
     const propose = variant !== 'negative' && !draftTest && pendingTests.length === 0 && !(variant === 'untested' && doneTests.length > 0);
     const suggestions: SuggestionSpec[] = propose

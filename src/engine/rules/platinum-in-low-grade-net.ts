@@ -27,14 +27,21 @@ export const platinumInLowGradeNet: Rule = {
     // One drafted with the other current: name and cite the current partner too.
     const draftedClasses = new Set(pe.drafted.flatMap((d) => d.classes));
     const partners = picture.therapies.filter(
-      (t) => t.status === 'current' && (['PLATINUM', 'ETOPOSIDE'] as const).some((c) => t.classes.includes(c) && !draftedClasses.has(c) && draftedClasses.has(PARTNER[c])),
+      (t) =>
+        t.status === 'current' &&
+        (['PLATINUM', 'ETOPOSIDE'] as const).some((c) => t.classes.includes(c) && !draftedClasses.has(c) && draftedClasses.has(PARTNER[c])),
     );
 
     const lung = nen.gradingSystem === 'who-lung';
     const atypicalCarcinoid = lung && nen.nenClass === 'NET-G2';
     const gradeNumber = nen.nenClass === 'NET-G1' ? 1 : 2;
     const facts: CitedFact[] = [
-      { label: 'Neuroendocrine class', value: `well-differentiated neuroendocrine tumour, grade ${gradeNumber} — ${nen.basis}`, date: nen.date, sources: nen.sources },
+      {
+        label: 'Neuroendocrine class',
+        value: `well-differentiated neuroendocrine tumour, grade ${gradeNumber} — ${nen.basis}`,
+        date: nen.date,
+        sources: nen.sources,
+      },
       ...pe.drafted.map((d) => ({ label: d.inScope ? 'Being ordered' : 'In the same order set', value: d.asRecorded, sources: [d.ref] })),
       ...partners.map((t) => ({ label: 'Current', value: t.asRecorded, date: t.lastDate ?? t.date, sources: t.sources })),
     ];

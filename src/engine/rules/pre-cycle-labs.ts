@@ -23,8 +23,19 @@ const PLATELETS_CRITICAL_BELOW = 50;
 
 /** The cytotoxics of rules.md §4 `pre-cycle-labs`, by terminology concept id. */
 const CYTOTOXIC = new Set([
-  'cisplatin', 'carboplatin', 'etoposide', 'docetaxel', 'cabazitaxel', 'topotecan', 'irinotecan', 'oxaliplatin', 'fluorouracil',
-  'capecitabine', 'temozolomide', 'lurbinectedin', 'radium-223',
+  'cisplatin',
+  'carboplatin',
+  'etoposide',
+  'docetaxel',
+  'cabazitaxel',
+  'topotecan',
+  'irinotecan',
+  'oxaliplatin',
+  'fluorouracil',
+  'capecitabine',
+  'temozolomide',
+  'lurbinectedin',
+  'radium-223',
 ]);
 const CYTOTOXIC_CLASSES: readonly DrugClass[] = ['PLATINUM', 'ETOPOSIDE', 'TAXANE', 'RADIUM'];
 
@@ -49,13 +60,18 @@ interface LabCheck {
 
 function check(name: string, lab: Maybe<number, LabFact>, now: Date, maxDays: number): LabCheck {
   if (!isKnown(lab)) return { name, gap: `${name}: ${lab.reason}` };
-  if (isStale(lab, now, maxDays)) return { name, fact: lab, gap: `${name} ${describeDated(`${lab.comparator ?? ''}${lab.value} ${lab.unit}`, lab, now, maxDays)}` };
+  if (isStale(lab, now, maxDays))
+    return { name, fact: lab, gap: `${name} ${describeDated(`${lab.comparator ?? ''}${lab.value} ${lab.unit}`, lab, now, maxDays)}` };
   return { name, fact: lab };
 }
 
 /** Below the threshold; a "< x" bound counts when x is at or below it. */
 function below(lab: LabFact, threshold: number): boolean {
-  return lab.comparator === '<' || lab.comparator === '<=' ? lab.value <= threshold : lab.comparator === '>' || lab.comparator === '>=' ? false : lab.value < threshold;
+  return lab.comparator === '<' || lab.comparator === '<='
+    ? lab.value <= threshold
+    : lab.comparator === '>' || lab.comparator === '>='
+      ? false
+      : lab.value < threshold;
 }
 
 const countText = (lab: LabFact) => `${lab.comparator ?? ''}${lab.value} ×10⁹/L`;
@@ -66,7 +82,9 @@ export const preCycleLabs: Rule = {
   priority: 70,
   placeholders: ['drug', 'headline', 'findings', 'electrolytesNote'],
   evaluate(picture, ctx) {
-    const drafts = picture.draftOrders.filter((d) => d.inScope && ((d.drug !== undefined && CYTOTOXIC.has(d.drug)) || d.classes.some((c) => CYTOTOXIC_CLASSES.includes(c))));
+    const drafts = picture.draftOrders.filter(
+      (d) => d.inScope && ((d.drug !== undefined && CYTOTOXIC.has(d.drug)) || d.classes.some((c) => CYTOTOXIC_CLASSES.includes(c))),
+    );
     if (drafts.length === 0) return null;
 
     const maxDays = ctx.settings.inputMaxAgeDays;
@@ -77,9 +95,19 @@ export const preCycleLabs: Rule = {
     const taxanes = drafts.filter((d) => d.classes.includes('TAXANE') || d.drug === 'docetaxel' || d.drug === 'cabazitaxel');
     const liverMets = picture.metastases.filter((m) => m.site === 'liver');
 
-    const facts: CitedFact[] = drafts.map((d) => ({ label: 'Cytotoxic being ordered', value: d.dose ? `${d.asRecorded} (${d.dose.value} ${d.dose.unit})` : d.asRecorded, sources: [d.ref] }));
+    const facts: CitedFact[] = drafts.map((d) => ({
+      label: 'Cytotoxic being ordered',
+      value: d.dose ? `${d.asRecorded} (${d.dose.value} ${d.dose.unit})` : d.asRecorded,
+      sources: [d.ref],
+    }));
     const cite = (c: LabCheck, label: string, value?: string) => {
-      if (c.fact) facts.push({ label, value: value ?? `${c.fact.comparator ?? ''}${c.fact.value} ${c.fact.unit}`, ...(c.fact.date ? { date: c.fact.date } : {}), sources: c.fact.sources });
+      if (c.fact)
+        facts.push({
+          label,
+          value: value ?? `${c.fact.comparator ?? ''}${c.fact.value} ${c.fact.unit}`,
+          ...(c.fact.date ? { date: c.fact.date } : {}),
+          sources: c.fact.sources,
+        });
     };
 
     const findings: string[] = [];
@@ -107,7 +135,9 @@ export const preCycleLabs: Rule = {
       if (below(f, warnBelow)) {
         const critical = below(f, critBelow);
         counts.push({ text: `${c.name} ${countText(f)}`, critical });
-        findings.push(`- ${c.name} ${countText(f)} on ${f.date?.slice(0, 10) ?? 'an unrecorded date'}: below ${critical ? critBelow : warnBelow} ×10⁹/L${critical ? ' (critical)' : ''}.`);
+        findings.push(
+          `- ${c.name} ${countText(f)} on ${f.date?.slice(0, 10) ?? 'an unrecorded date'}: below ${critical ? critBelow : warnBelow} ×10⁹/L${critical ? ' (critical)' : ''}.`,
+        );
         cite(c, label, `${countText(f)} (threshold ${warnBelow}; critical below ${critBelow})`);
       }
     }
@@ -123,18 +153,31 @@ export const preCycleLabs: Rule = {
     }
     if (cisplatin) {
       const { magnesium, potassium } = picture.labs;
-      const unavailable = [magnesium === undefined ? 'magnesium' : undefined, potassium === undefined ? 'potassium' : undefined].filter((n): n is string => n !== undefined);
-      const gaps = [magnesium === undefined ? undefined : check('magnesium', magnesium, now, maxDays), potassium === undefined ? undefined : check('potassium', potassium, now, maxDays)]
-        .filter((c): c is LabCheck => c !== undefined && c.gap !== undefined);
+      const unavailable = [magnesium === undefined ? 'magnesium' : undefined, potassium === undefined ? 'potassium' : undefined].filter(
+        (n): n is string => n !== undefined,
+      );
+      const gaps = [
+        magnesium === undefined ? undefined : check('magnesium', magnesium, now, maxDays),
+        potassium === undefined ? undefined : check('potassium', potassium, now, maxDays),
+      ].filter((c): c is LabCheck => c !== undefined && c.gap !== undefined);
       if (gaps.length > 0) {
-        missing.set('electrolytes', gaps.map((g) => g.gap as string));
+        missing.set(
+          'electrolytes',
+          gaps.map((g) => g.gap as string),
+        );
         for (const g of gaps) cite(g, g.name === 'magnesium' ? 'Magnesium' : 'Potassium');
       }
-      if (unavailable.length > 0) electrolytesNote = `Cisplatin also needs ${joinNames(unavailable)} before each cycle (hydration with magnesium and potassium): ${joinNames(unavailable)} not available to check in the data this service reads.`;
+      if (unavailable.length > 0)
+        electrolytesNote = `Cisplatin also needs ${joinNames(unavailable)} before each cycle (hydration with magnesium and potassium): ${joinNames(unavailable)} not available to check in the data this service reads.`;
     }
 
     // Taxanes, or any cytotoxic with liver metastases: the liver tests.
-    const liverWhy = taxanes.length > 0 ? `${joinNames(taxanes.map((d) => d.drug ?? d.asRecorded))} ${taxanes.length > 1 ? 'are' : 'is'} cleared by the liver` : liverMets.length > 0 ? 'liver metastases are on record' : undefined;
+    const liverWhy =
+      taxanes.length > 0
+        ? `${joinNames(taxanes.map((d) => d.drug ?? d.asRecorded))} ${taxanes.length > 1 ? 'are' : 'is'} cleared by the liver`
+        : liverMets.length > 0
+          ? 'liver metastases are on record'
+          : undefined;
     if (liverWhy) {
       const liver = [
         check('AST', picture.labs.ast, now, maxDays),

@@ -17,7 +17,8 @@ const CT = 'ct-chest-abdomen-pelvis';
 function markerFact(label: string, marker: Maybe<number, LabFact>): CitedFact[] {
   if (!isKnown(marker)) return [];
   const bound = marker.comparator ? `${marker.comparator} ` : '';
-  const range = marker.referenceHigh !== undefined ? ` (upper limit ${marker.referenceHigh} ${marker.unit}${marker.value > marker.referenceHigh ? ': raised' : ''})` : '';
+  const range =
+    marker.referenceHigh !== undefined ? ` (upper limit ${marker.referenceHigh} ${marker.unit}${marker.value > marker.referenceHigh ? ': raised' : ''})` : '';
   return [{ label, value: `${bound}${marker.value} ${marker.unit}${range}`, date: marker.date, sources: marker.sources }];
 }
 
@@ -33,12 +34,15 @@ export const psaUnreliableNepc: Rule = {
     const psaDrafts = ctx.hook === 'patient-view' ? [] : picture.draftOrders.filter((d) => d.inScope && d.procedure === 'psa-test-order');
     if (ctx.hook !== 'patient-view' && psaDrafts.length === 0) return null;
 
-    const facts: CitedFact[] = [
-      ...nepcFacts(nepc),
-    ];
+    const facts: CitedFact[] = [...nepcFacts(nepc)];
     const latestPsa = picture.psa[0];
     if (latestPsa) {
-      facts.push({ label: 'Latest PSA', value: `${latestPsa.comparator ? `${latestPsa.comparator} ` : ''}${latestPsa.value} ${latestPsa.unit}`, date: latestPsa.date, sources: latestPsa.sources });
+      facts.push({
+        label: 'Latest PSA',
+        value: `${latestPsa.comparator ? `${latestPsa.comparator} ` : ''}${latestPsa.value} ${latestPsa.unit}`,
+        date: latestPsa.date,
+        sources: latestPsa.sources,
+      });
     }
     facts.push(...psaDrafts.map((d) => ({ label: 'PSA test being ordered', value: d.asRecorded, sources: [d.ref] })));
 
@@ -56,7 +60,12 @@ export const psaUnreliableNepc: Rule = {
       facts.push({ label: 'CT chest, abdomen and pelvis being ordered', value: ctDraft.asRecorded, sources: [ctDraft.ref] });
     } else if (recentCt) {
       ctStatus = `CT chest, abdomen and pelvis ${recentCt.p.status} on ${recentCt.p.date?.slice(0, 10)} (${recentCt.age} days ago, within ${ctx.settings.recentImagingWeeks} weeks).`;
-      facts.push({ label: `CT chest, abdomen and pelvis (${recentCt.p.status})`, value: recentCt.p.display, date: recentCt.p.date, sources: recentCt.p.sources });
+      facts.push({
+        label: `CT chest, abdomen and pelvis (${recentCt.p.status})`,
+        value: recentCt.p.display,
+        date: recentCt.p.date,
+        sources: recentCt.p.sources,
+      });
     } else if (cts[0]) {
       const last = cts[0];
       ctStatus =

@@ -11,7 +11,6 @@ import { ABIRATERONE_STEROIDS } from '../drugs.js';
  * EU label contraindicates it.
  */
 
-
 export const radium223Visceral: Rule = {
   id: 'radium-223-visceral',
   hooks: ['patient-view', 'order-select', 'order-sign'],
@@ -35,10 +34,17 @@ export const radium223Visceral: Rule = {
       suggestion =
         stoppable.length === 0
           ? null
-          : { labelKey: 'stop', actions: stoppable.map((t) => ({ kind: 'stop-therapy' as const, ref: t.ref, reason: 'Visceral metastases: radium-223 is not indicated' })) };
+          : {
+              labelKey: 'stop',
+              actions: stoppable.map((t) => ({ kind: 'stop-therapy' as const, ref: t.ref, reason: 'Visceral metastases: radium-223 is not indicated' })),
+            };
       const given = radium.filter((t) => t.kind === 'administration');
       if (given.length > 0) {
-        const last = given.map((t) => t.lastDate ?? t.date).filter((d): d is string => d !== undefined).sort().at(-1);
+        const last = given
+          .map((t) => t.lastDate ?? t.date)
+          .filter((d): d is string => d !== undefined)
+          .sort()
+          .at(-1);
         administrationNote = `Radium-223 is recorded as given${last ? ` (last on ${last.slice(0, 10)})` : ''}: do not give the next injection.`;
       }
     } else {

@@ -33,12 +33,24 @@ function biomarkerOptions(biomarkers: Biomarkers, ctx: HookContext, facts: Cited
   } else notTested.push('BRAF V600E');
   const msiHigh = isKnown(msiHighOrDmmr) && msiHighOrDmmr.value === 'positive';
   const tmbHigh = isKnown(tmb) && tmb.value >= ctx.settings.tmbHighPerMb;
-  if (isKnown(msiHighOrDmmr)) facts.push({ label: 'MSI-high / mismatch repair deficiency', value: msiHighOrDmmr.value, ...(msiHighOrDmmr.date ? { date: msiHighOrDmmr.date } : {}), sources: msiHighOrDmmr.sources });
+  if (isKnown(msiHighOrDmmr))
+    facts.push({
+      label: 'MSI-high / mismatch repair deficiency',
+      value: msiHighOrDmmr.value,
+      ...(msiHighOrDmmr.date ? { date: msiHighOrDmmr.date } : {}),
+      sources: msiHighOrDmmr.sources,
+    });
   else notTested.push('microsatellite instability / mismatch repair');
-  if (isKnown(tmb)) facts.push({ label: 'Tumour mutational burden', value: `${tmb.value} mutations/Mb`, ...(tmb.date ? { date: tmb.date } : {}), sources: tmb.sources });
+  if (isKnown(tmb))
+    facts.push({ label: 'Tumour mutational burden', value: `${tmb.value} mutations/Mb`, ...(tmb.date ? { date: tmb.date } : {}), sources: tmb.sources });
   else notTested.push('tumour mutational burden');
   if (msiHigh || tmbHigh) {
-    const why = [msiHigh ? 'MSI-high / mismatch repair deficient' : undefined, tmbHigh ? `tumour mutational burden ${isKnown(tmb) ? tmb.value : ''} mutations/Mb (${ctx.settings.tmbHighPerMb} or more)` : undefined].filter(Boolean).join('; ');
+    const why = [
+      msiHigh ? 'MSI-high / mismatch repair deficient' : undefined,
+      tmbHigh ? `tumour mutational burden ${isKnown(tmb) ? tmb.value : ''} mutations/Mb (${ctx.settings.tmbHighPerMb} or more)` : undefined,
+    ]
+      .filter(Boolean)
+      .join('; ');
     lines.push(`- ${why}: pembrolizumab.`);
   }
   if (lines.length === 0) lines.push('- No actionable biomarker on record.');
@@ -57,13 +69,26 @@ export const secondLineOptions: Rule = {
     if (regimen.past.length === 0 || !regimen.lastGiven) return null;
     const status = picture.diseaseStatus;
     if (!isKnown(status) || status.value !== 'progressing' || !status.date) return null;
-    const courseStart = regimen.past.map((t) => t.date ?? t.lastDate).filter((d): d is string => Boolean(d)).sort()[0];
+    const courseStart = regimen.past
+      .map((t) => t.date ?? t.lastDate)
+      .filter((d): d is string => Boolean(d))
+      .sort()[0];
     if (!courseStart || Date.parse(status.date) < Date.parse(courseStart)) return null;
 
     const site = necSite(picture);
     const facts: CitedFact[] = [
-      { label: 'Neuroendocrine class', value: `high-grade neuroendocrine carcinoma: ${picture.nen.basis}`, ...(picture.nen.date ? { date: picture.nen.date } : {}), sources: picture.nen.sources },
-      ...regimen.past.map((t) => ({ label: 'Platinum–etoposide', value: `${t.asRecorded} (${t.status === 'current' ? 'current' : `last given ${day(t.lastDate ?? t.date)}`})`, ...(t.date ? { date: t.date } : {}), sources: t.sources })),
+      {
+        label: 'Neuroendocrine class',
+        value: `high-grade neuroendocrine carcinoma: ${picture.nen.basis}`,
+        ...(picture.nen.date ? { date: picture.nen.date } : {}),
+        sources: picture.nen.sources,
+      },
+      ...regimen.past.map((t) => ({
+        label: 'Platinum–etoposide',
+        value: `${t.asRecorded} (${t.status === 'current' ? 'current' : `last given ${day(t.lastDate ?? t.date)}`})`,
+        ...(t.date ? { date: t.date } : {}),
+        sources: t.sources,
+      })),
       { label: 'Disease status', value: 'progressing', date: status.date, sources: status.sources },
     ];
 

@@ -31,7 +31,9 @@ function doseInputProblems(picture: PatientPicture, ctx: HookContext): string[] 
   const max = ctx.settings.inputMaxAgeDays;
   const problems: string[] = [];
   const staleParts = (parts: [string, Maybe<number>, string][]) =>
-    parts.filter(([, f]) => isKnown(f) && isStale(f, ctx.now, max)).map(([name, f, unit]) => describeDated(`${name} ${(f as Fact<number>).value} ${unit}`, f as Fact<number>, ctx.now, max));
+    parts
+      .filter(([, f]) => isKnown(f) && isStale(f, ctx.now, max))
+      .map(([name, f, unit]) => describeDated(`${name} ${(f as Fact<number>).value} ${unit}`, f as Fact<number>, ctx.now, max));
   const check = (name: string, fact: Maybe<number, DerivedFact>, unit: string, parts: [string, Maybe<number>, string][]) => {
     if (!isKnown(fact)) {
       const absent = parts.filter(([, f]) => !isKnown(f)).map(([n, f]) => `${n}: ${(f as { reason: string }).reason}`);
@@ -81,7 +83,18 @@ export const startPlatinumEtoposide: Rule = {
   id: 'start-platinum-etoposide',
   hooks: ['patient-view'],
   priority: 80,
-  placeholders: ['doseSection', 'eligibility', 'firstLineNote', 'nepcNote', 'auc', 'carboplatinMg', 'cisplatinMg', 'cisplatinMgM2', 'etoposideMg', 'etoposideMgM2'],
+  placeholders: [
+    'doseSection',
+    'eligibility',
+    'firstLineNote',
+    'nepcNote',
+    'auc',
+    'carboplatinMg',
+    'cisplatinMg',
+    'cisplatinMgM2',
+    'etoposideMg',
+    'etoposideMgM2',
+  ],
   evaluate(picture, ctx) {
     if (ctx.hook !== 'patient-view' || picture.nen.nenClass !== 'NEC') return null;
     const ecog = isKnown(picture.ecog) ? picture.ecog : undefined;
@@ -123,14 +136,19 @@ export const startPlatinumEtoposide: Rule = {
 
     const suggestions: SuggestionSpec[] = [];
     if (!metastatic) {
-      values.doseSection = 'No orders are proposed: the record shows no metastasis, so the plan (surgery, chemoradiation or chemotherapy) is for the multidisciplinary team.';
+      values.doseSection =
+        'No orders are proposed: the record shows no metastasis, so the plan (surgery, chemoradiation or chemotherapy) is for the multidisciplinary team.';
     } else {
       const problems = doseInputProblems(picture, ctx);
       const bsa = picture.bsa;
       const gfr = picture.renal.gfrForDosing;
       if (problems.length > 0 || !isKnown(bsa) || !isKnown(gfr)) {
         values.doseSection = `**No doses computed** — inputs must be recorded within ${ctx.settings.inputMaxAgeDays} days: ${problems.join('; ')}. Record a current weight, height and serum creatinine to get dosed draft orders.`;
-        for (const [label, fact] of [['Weight', picture.weight], ['Height', picture.height], ['Serum creatinine', picture.renal.creatinine]] as const) {
+        for (const [label, fact] of [
+          ['Weight', picture.weight],
+          ['Height', picture.height],
+          ['Serum creatinine', picture.renal.creatinine],
+        ] as const) {
           if (isKnown(fact)) facts.push(cite(label, `${fact.value} ${fact.unit ?? ''}`.trim(), fact));
         }
       } else {
@@ -166,7 +184,11 @@ export const startPlatinumEtoposide: Rule = {
           cycle: { days: [1, 2, 3], lengthDays: CYCLE_LENGTH_DAYS },
           note: `Etoposide ${etoposide.formula} per day, ${etoposide.rounding}; body surface area ${bsa.formula} (${bsa.date?.slice(0, 10)}).`,
         };
-        const day1 = { route: 'intravenous' as const, schedule: `day 1 of each ${CYCLE_LENGTH_DAYS}-day cycle`, cycle: { days: [1], lengthDays: CYCLE_LENGTH_DAYS } };
+        const day1 = {
+          route: 'intravenous' as const,
+          schedule: `day 1 of each ${CYCLE_LENGTH_DAYS}-day cycle`,
+          cycle: { days: [1], lengthDays: CYCLE_LENGTH_DAYS },
+        };
         suggestions.push(
           {
             labelKey: 'carboplatin',
@@ -174,7 +196,12 @@ export const startPlatinumEtoposide: Rule = {
             actions: [
               {
                 kind: 'propose-medication',
-                order: { drug: 'carboplatin', dose: { value: carboplatin.mg, unit: 'mg' }, ...day1, note: `Carboplatin ${carboplatin.formula}, ${carboplatin.rounding}; GFR for dosing: ${gfr.formula} (${gfr.date?.slice(0, 10)}).` },
+                order: {
+                  drug: 'carboplatin',
+                  dose: { value: carboplatin.mg, unit: 'mg' },
+                  ...day1,
+                  note: `Carboplatin ${carboplatin.formula}, ${carboplatin.rounding}; GFR for dosing: ${gfr.formula} (${gfr.date?.slice(0, 10)}).`,
+                },
               },
               { kind: 'propose-medication', order: etoposideOrder },
             ],
@@ -185,7 +212,12 @@ export const startPlatinumEtoposide: Rule = {
             actions: [
               {
                 kind: 'propose-medication',
-                order: { drug: 'cisplatin', dose: { value: cisplatin.mg, unit: 'mg' }, ...day1, note: `Cisplatin ${cisplatin.formula}, ${cisplatin.rounding}; body surface area ${bsa.formula} (${bsa.date?.slice(0, 10)}). Hydration with magnesium and potassium is not part of this order.` },
+                order: {
+                  drug: 'cisplatin',
+                  dose: { value: cisplatin.mg, unit: 'mg' },
+                  ...day1,
+                  note: `Cisplatin ${cisplatin.formula}, ${cisplatin.rounding}; body surface area ${bsa.formula} (${bsa.date?.slice(0, 10)}). Hydration with magnesium and potassium is not part of this order.`,
+                },
               },
               { kind: 'propose-medication', order: etoposideOrder },
             ],

@@ -15,9 +15,7 @@ export const stopAdtSmallCell: Rule = {
     const nepc = classifyNepc(picture);
     if (nepc.status !== 'nepc') return null;
 
-    const facts: CitedFact[] = [
-      ...nepcFacts(nepc),
-    ];
+    const facts: CitedFact[] = [...nepcFacts(nepc)];
     let drugs: { drug: string; asRecorded: string }[];
     let suggestion: SuggestionSpec | null;
 

@@ -56,14 +56,22 @@ export const stopVegfTkiSmallCell: Rule = {
       action = (isRecommended) =>
         stoppable.length === 0
           ? null
-          : { labelKey: 'stop', isRecommended, actions: stoppable.map((t) => ({ kind: 'stop-therapy' as const, ref: t.ref, reason: 'Not indicated for small cell / neuroendocrine carcinoma' })) };
+          : {
+              labelKey: 'stop',
+              isRecommended,
+              actions: stoppable.map((t) => ({ kind: 'stop-therapy' as const, ref: t.ref, reason: 'Not indicated for small cell / neuroendocrine carcinoma' })),
+            };
     } else {
       const drafts = picture.draftOrders.filter((d) => d.inScope && d.classes.includes('VEGF-TKI'));
       if (drafts.length === 0) return null;
       drugs = drafts.map((d) => ({ drug: d.drug ?? d.asRecorded, asRecorded: d.asRecorded }));
       reasons = drafts.map((d) => d.reason).filter((r): r is string => r !== undefined && VEGF_TKI_CANCER.test(r));
       facts.push(
-        ...drafts.map((d) => ({ label: 'VEGF tyrosine kinase inhibitor being ordered', value: d.reason ? `${d.asRecorded} (reason: ${d.reason})` : d.asRecorded, sources: [d.ref] })),
+        ...drafts.map((d) => ({
+          label: 'VEGF tyrosine kinase inhibitor being ordered',
+          value: d.reason ? `${d.asRecorded} (reason: ${d.reason})` : d.asRecorded,
+          sources: [d.ref],
+        })),
       );
       action = (isRecommended) => ({ labelKey: 'remove', isRecommended, actions: drafts.map((d) => ({ kind: 'remove-draft' as const, ref: d.ref })) });
     }

@@ -22,7 +22,12 @@ export const wellDifferentiatedNetOptions: Rule = {
     const nen = picture.nen;
     const grade = nenClass === 'NET-G1' ? 'G1' : 'G2';
     const facts: CitedFact[] = [
-      { label: 'Neuroendocrine class', value: `well-differentiated neuroendocrine tumour, ${grade}: ${nen.basis}`, ...(nen.date ? { date: nen.date } : {}), sources: nen.sources },
+      {
+        label: 'Neuroendocrine class',
+        value: `well-differentiated neuroendocrine tumour, ${grade}: ${nen.basis}`,
+        ...(nen.date ? { date: nen.date } : {}),
+        sources: nen.sources,
+      },
       ...picture.cancers.map((c) => ({ label: 'Cancer', value: c.display, ...(c.date ? { date: c.date } : {}), sources: c.sources })),
       ...picture.metastases.map((m) => ({ label: 'Metastasis', value: m.display, ...(m.date ? { date: m.date } : {}), sources: m.sources })),
       ...picture.therapies
@@ -54,7 +59,9 @@ export const wellDifferentiatedNetOptions: Rule = {
         grade,
         targetedOptions,
         liverOptions,
-        mixedNote: nen.mixed ? 'This is a mixed neuroendocrine–non-neuroendocrine neoplasm (MiNEN): the non-neuroendocrine component may drive treatment; these options apply to the neuroendocrine part only.' : '',
+        mixedNote: nen.mixed
+          ? 'This is a mixed neuroendocrine–non-neuroendocrine neoplasm (MiNEN): the non-neuroendocrine component may drive treatment; these options apply to the neuroendocrine part only.'
+          : '',
       },
       facts,
       suggestions: [],

@@ -22,7 +22,12 @@ describe('bsaDose', () => {
 });
 
 describe('roundTo and compareToRange', () => {
-  it.each([[447, 10, 450], [444, 10, 440], [147, 5, 145], [148, 5, 150]])('roundTo(%s, %s) = %s', (v, step, out) => {
+  it.each([
+    [447, 10, 450],
+    [444, 10, 440],
+    [147, 5, 145],
+    [148, 5, 150],
+  ])('roundTo(%s, %s) = %s', (v, step, out) => {
     expect(roundTo(v, step)).toBe(out);
   });
   it.each([

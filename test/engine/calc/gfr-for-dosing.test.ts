@@ -58,13 +58,20 @@ describe('creatinineClearance', () => {
   });
 
   it('names the absent inputs', () => {
-    expect(creatinineClearance({ sex: 'male', weightKg: 70 }, OPTIONS)).toEqual({ missing: true, reason: 'Cockcroft–Gault not computed: no age, no serum creatinine' });
+    expect(creatinineClearance({ sex: 'male', weightKg: 70 }, OPTIONS)).toEqual({
+      missing: true,
+      reason: 'Cockcroft–Gault not computed: no age, no serum creatinine',
+    });
   });
 });
 
 describe('gfrForDosing, in rules.md §1 order', () => {
   it('measured GFR first, whatever else is known', () => {
-    expect(gfrForDosing({ ...MAN, measuredGfrMlMin: 55, egfrIndexed: 80, bsaM2: 1.9 }, OPTIONS)).toEqual({ value: 55, method: 'measured-gfr', formula: 'measured GFR 55 mL/min' });
+    expect(gfrForDosing({ ...MAN, measuredGfrMlMin: 55, egfrIndexed: 80, bsaM2: 1.9 }, OPTIONS)).toEqual({
+      value: 55,
+      method: 'measured-gfr',
+      formula: 'measured GFR 55 mL/min',
+    });
   });
 
   it('then Cockcroft–Gault', () => {
@@ -86,9 +93,15 @@ describe('gfrForDosing, in rules.md §1 order', () => {
   });
 
   it('sex other, unknown or not given: nothing computed, not even from the eGFR', () => {
-    expect(gfrForDosing({ ...MAN, sex: 'other', egfrIndexed: 60, bsaM2: 1.9 }, OPTIONS)).toMatchObject({ missing: true, reason: expect.stringMatching(/^sex not male\/female: no dose computed \(Cockcroft–Gault would be 65 mL\/min as male/) });
+    expect(gfrForDosing({ ...MAN, sex: 'other', egfrIndexed: 60, bsaM2: 1.9 }, OPTIONS)).toMatchObject({
+      missing: true,
+      reason: expect.stringMatching(/^sex not male\/female: no dose computed \(Cockcroft–Gault would be 65 mL\/min as male/),
+    });
     const { sex: _, ...noSex } = MAN;
-    expect(gfrForDosing({ ...noSex, egfrIndexed: 60, bsaM2: 1.9 }, OPTIONS)).toEqual({ missing: true, reason: `${SEX_NOT_BINARY_REASON}; Cockcroft–Gault not computed: no sex` });
+    expect(gfrForDosing({ ...noSex, egfrIndexed: 60, bsaM2: 1.9 }, OPTIONS)).toEqual({
+      missing: true,
+      reason: `${SEX_NOT_BINARY_REASON}; Cockcroft–Gault not computed: no sex`,
+    });
   });
 
   it('a measured GFR is used even when the sex is unknown', () => {

@@ -43,7 +43,12 @@ describe('classifyCastration', () => {
   const rising = [psa('2025-03-01', 2), psa('2025-06-01', 0.8), psa('2025-09-01', 3.2), psa('2025-10-15', 5.1)];
 
   it('a coded hormone-resistant status decides, whatever the PSA', () => {
-    const result = classifyCastration({ codedStatus: { value: true, display: 'Hormone resistant malignancy status', date: '2025-02-10', sources: ['Condition/z192'] }, psa: [], testosterone: NONE, adt: [] });
+    const result = classifyCastration({
+      codedStatus: { value: true, display: 'Hormone resistant malignancy status', date: '2025-02-10', sources: ['Condition/z192'] },
+      psa: [],
+      testosterone: NONE,
+      adt: [],
+    });
     expect(result).toMatchObject({ value: true, basis: 'recorded: Hormone resistant malignancy status', sources: ['Condition/z192'] });
   });
 
@@ -63,11 +68,18 @@ describe('classifyCastration', () => {
   });
 
   it('bilateral orchiectomy counts as castration', () => {
-    expect(classifyCastration({ psa: rising, testosterone: NONE, adt: [], orchiectomy: { value: '2025-01-01', sources: ['Procedure/orx'] } })).toMatchObject({ value: true });
+    expect(classifyCastration({ psa: rising, testosterone: NONE, adt: [], orchiectomy: { value: '2025-01-01', sources: ['Procedure/orx'] } })).toMatchObject({
+      value: true,
+    });
   });
 
   it('radiographic progression on ADT → castration-resistant', () => {
-    const result = classifyCastration({ psa: [psa('2025-03-01', 1), psa('2025-06-01', 0.9)], testosterone: NONE, adt, progression: { value: 'progressing', date: '2025-08-01', sources: ['Observation/ds'] } });
+    const result = classifyCastration({
+      psa: [psa('2025-03-01', 1), psa('2025-06-01', 0.9)],
+      testosterone: NONE,
+      adt,
+      progression: { value: 'progressing', date: '2025-08-01', sources: ['Observation/ds'] },
+    });
     expect(result).toMatchObject({ value: true });
   });
 

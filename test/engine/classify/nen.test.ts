@@ -5,16 +5,31 @@ import { lungCancer, NONE, prostateCancer, smallCell } from '../builders.js';
 
 const lab = (value: number, unit = '%'): LabFact => ({ value, unit, date: '2026-10-01', sources: [`Observation/${value}`] });
 const finding = (histologyClass: HistologyFinding['histologyClass'], overrides: Partial<HistologyFinding> = {}) =>
-  smallCell({ histologyClass, display: histologyClass, specimenSite: 'liver', differentiation: histologyClass === 'net-well-differentiated' ? 'well' : 'unknown', ...overrides });
+  smallCell({
+    histologyClass,
+    display: histologyClass,
+    specimenSite: 'liver',
+    differentiation: histologyClass === 'net-well-differentiated' ? 'well' : 'unknown',
+    ...overrides,
+  });
 
 describe('grade cut-offs (WHO 2019 digestive)', () => {
   it.each([
-    [0, 1], [2.9, 1], [3, 2], [20, 2], [20.1, 3], [55, 3],
+    [0, 1],
+    [2.9, 1],
+    [3, 2],
+    [20, 2],
+    [20.1, 3],
+    [55, 3],
   ])('Ki-67 %s %% → G%s', (ki67, grade) => {
     expect(gradeByKi67(ki67)).toBe(grade);
   });
   it.each([
-    [0, 1], [1.9, 1], [2, 2], [20, 2], [21, 3],
+    [0, 1],
+    [1.9, 1],
+    [2, 2],
+    [20, 2],
+    [21, 3],
   ])('%s mitoses per 2 mm² → G%s', (mitoses, grade) => {
     expect(gradeByMitoses(mitoses)).toBe(grade);
   });
@@ -38,9 +53,15 @@ describe('classifyNen (rules.md §2)', () => {
   });
 
   it.each([
-    [2.9, 'NET-G1'], [3, 'NET-G2'], [20, 'NET-G2'], [20.1, 'NET-G3'],
+    [2.9, 'NET-G1'],
+    [3, 'NET-G2'],
+    [20, 'NET-G2'],
+    [20.1, 'NET-G3'],
   ])('well-differentiated NET, Ki-67 %s %% → %s', (ki67, nenClass) => {
-    expect(classifyNen({ ...base, histology: [finding('net-well-differentiated')], ki67: lab(ki67) })).toMatchObject({ nenClass, gradingSystem: 'who-2019-digestive' });
+    expect(classifyNen({ ...base, histology: [finding('net-well-differentiated')], ki67: lab(ki67) })).toMatchObject({
+      nenClass,
+      gradingSystem: 'who-2019-digestive',
+    });
   });
 
   it('the higher grade wins: Ki-67 2 % (G1) but 5 mitoses (G2) → NET-G2', () => {
@@ -56,18 +77,30 @@ describe('classifyNen (rules.md §2)', () => {
   });
 
   it.each([
-    [1.9, 'NET-G1'], [2, 'NET-G2'], [10, 'NET-G2'], [11, 'high-grade-NEN-unclear'],
+    [1.9, 'NET-G1'],
+    [2, 'NET-G2'],
+    [10, 'NET-G2'],
+    [11, 'high-grade-NEN-unclear'],
   ])('lung NET graded by mitoses only: %s per 2 mm² → %s', (mitoses, nenClass) => {
-    const result = classifyNen({ ...base, cancers: [lungCancer()], histology: [finding('net-well-differentiated', { specimenSite: 'lung' })], ki67: lab(30), mitoticCount: lab(mitoses, 'per 2 mm²') });
+    const result = classifyNen({
+      ...base,
+      cancers: [lungCancer()],
+      histology: [finding('net-well-differentiated', { specimenSite: 'lung' })],
+      ki67: lab(30),
+      mitoticCount: lab(mitoses, 'per 2 mm²'),
+    });
     expect(result).toMatchObject({ nenClass, gradingSystem: 'who-lung' });
   });
 
   it('lung NET without a mitotic count is ungraded (Ki-67 does not grade lung NETs)', () => {
-    expect(classifyNen({ ...base, cancers: [lungCancer()], histology: [finding('net-well-differentiated', { specimenSite: 'lung' })], ki67: lab(5) })).toMatchObject({ nenClass: 'NEN-ungraded', gradingSystem: 'who-lung' });
+    expect(
+      classifyNen({ ...base, cancers: [lungCancer()], histology: [finding('net-well-differentiated', { specimenSite: 'lung' })], ki67: lab(5) }),
+    ).toMatchObject({ nenClass: 'NEN-ungraded', gradingSystem: 'who-lung' });
   });
 
   it.each([
-    [20, 'NET-G1/G2-presumed'], [20.1, 'high-grade-NEN-unclear'],
+    [20, 'NET-G1/G2-presumed'],
+    [20.1, 'high-grade-NEN-unclear'],
   ])('differentiation unknown, Ki-67 %s %% → %s', (ki67, nenClass) => {
     expect(classifyNen({ ...base, histology: [finding('neuroendocrine-unspecified')], ki67: lab(ki67) }).nenClass).toBe(nenClass);
   });

@@ -12,12 +12,9 @@ describe('classifyNepc (rules.md §2)', () => {
     expect(classifyNepc(picture({ cancers: [prostateCancer()], histology: [smallCell({ histologyClass })] })).status).toBe('nepc');
   });
 
-  it.each(['adenocarcinoma', 'net-well-differentiated', 'neuroendocrine-unspecified', 'minen'] as const)(
-    '%s histology alone is not NEPC',
-    (histologyClass) => {
-      expect(classifyNepc(picture({ cancers: [prostateCancer()], histology: [smallCell({ histologyClass })] })).status).toBe('none');
-    },
-  );
+  it.each(['adenocarcinoma', 'net-well-differentiated', 'neuroendocrine-unspecified', 'minen'] as const)('%s histology alone is not NEPC', (histologyClass) => {
+    expect(classifyNepc(picture({ cancers: [prostateCancer()], histology: [smallCell({ histologyClass })] })).status).toBe('none');
+  });
 
   it('small cell without prostate cancer is not NEPC', () => {
     expect(classifyNepc(picture({ cancers: [lungCancer()], histology: [smallCell()] })).status).toBe('none');

@@ -19,8 +19,13 @@ describe('platinumEtoposide', () => {
     expect(platinumEtoposide(p, 21, '2026-01-01')).toMatchObject({ past: [{ drug: 'carboplatin' }, { drug: 'etoposide' }], lastGiven: '2026-03-03' });
   });
   it('a pair 22 days apart is not a regimen; a pair before the diagnosis (old BEP) does not count', () => {
-    expect(platinumEtoposide(picture({ therapies: [carbo({ status: 'past', date: '2026-03-01' }), eto({ status: 'past', date: '2026-03-23' })] }), 21).past).toEqual([]);
-    expect(platinumEtoposide(picture({ therapies: [carbo({ status: 'past', date: '2001-03-01' }), eto({ status: 'past', date: '2001-03-01' })] }), 21, '2026-01-01').past).toEqual([]);
+    expect(
+      platinumEtoposide(picture({ therapies: [carbo({ status: 'past', date: '2026-03-01' }), eto({ status: 'past', date: '2026-03-23' })] }), 21).past,
+    ).toEqual([]);
+    expect(
+      platinumEtoposide(picture({ therapies: [carbo({ status: 'past', date: '2001-03-01' }), eto({ status: 'past', date: '2001-03-01' })] }), 21, '2026-01-01')
+        .past,
+    ).toEqual([]);
   });
   it('platinum alone is not the regimen', () => {
     const status = platinumEtoposide(picture({ therapies: [carbo()] }), 21);
@@ -30,7 +35,12 @@ describe('platinumEtoposide', () => {
 
 describe('draftedColorectalRegimen', () => {
   it('oxaliplatin + capecitabine (CAPOX) in the drafts', () => {
-    expect(draftedColorectalRegimen([draft('oxaliplatin', { classes: ['COLORECTAL-REGIMEN'] }), draft('capecitabine', { classes: ['COLORECTAL-REGIMEN', 'CAPTEM'] })])).toHaveLength(2);
+    expect(
+      draftedColorectalRegimen([
+        draft('oxaliplatin', { classes: ['COLORECTAL-REGIMEN'] }),
+        draft('capecitabine', { classes: ['COLORECTAL-REGIMEN', 'CAPTEM'] }),
+      ]),
+    ).toHaveLength(2);
   });
   it('fluorouracil alone is not a colorectal regimen', () => {
     expect(draftedColorectalRegimen([draft('fluorouracil', { classes: ['COLORECTAL-REGIMEN'] })])).toEqual([]);

@@ -21,11 +21,16 @@ describe('avoid-arpi-small-cell', () => {
       const card = renderRecommendation(rec!, { 'MedicationRequest/abiraterone': activeRequest('abiraterone') });
       expect(card.summary).toBe('Abiraterone has no expected benefit against the small cell component — consider stopping it');
       expect(card.suggestions?.[0]?.label).toBe('Stop abiraterone and review its prednisone (taper if long-term)');
-      expect(card.suggestions?.[0]?.actions[0]).toMatchObject({ type: 'update', resource: { status: 'stopped', statusReason: { text: expect.stringContaining('Small cell') } } });
+      expect(card.suggestions?.[0]?.actions[0]).toMatchObject({
+        type: 'update',
+        resource: { status: 'stopped', statusReason: { text: expect.stringContaining('Small cell') } },
+      });
       expect(card.detail).toContain('review its prednisone');
       expect(card.detail).toContain('no glucocorticoid is on record here');
       expect(card.detail).toContain('000_7e1a04049e8d1f07.txt');
-      expect(card.overrideReasons?.map((r) => r.display)).toEqual(expect.arrayContaining(['Mixed histology with PSA response', 'Managed by treating oncologist']));
+      expect(card.overrideReasons?.map((r) => r.display)).toEqual(
+        expect.arrayContaining(['Mixed histology with PSA response', 'Managed by treating oncologist']),
+      );
     });
 
     it('cites prostate cancer, histology and the drug', () => {
@@ -38,8 +43,15 @@ describe('avoid-arpi-small-cell', () => {
 
     it('prednisone on record with abiraterone is cited and named in the detail', () => {
       const rec = rule.evaluate(onAbiraterone({ therapies: [med('abiraterone'), med('prednisone', { asRecorded: 'prednisone 5 mg twice daily' })] }), ctx());
-      expect(rec?.facts).toContainEqual({ label: 'Current glucocorticoid', value: 'prednisone 5 mg twice daily', date: '2026-08-20', sources: ['MedicationRequest/prednisone'] });
-      expect(renderRecommendation(rec!, { 'MedicationRequest/abiraterone': activeRequest('abiraterone') }).detail).toContain('prednisone 5 mg twice daily is on record');
+      expect(rec?.facts).toContainEqual({
+        label: 'Current glucocorticoid',
+        value: 'prednisone 5 mg twice daily',
+        date: '2026-08-20',
+        sources: ['MedicationRequest/prednisone'],
+      });
+      expect(renderRecommendation(rec!, { 'MedicationRequest/abiraterone': activeRequest('abiraterone') }).detail).toContain(
+        'prednisone 5 mg twice daily is on record',
+      );
     });
 
     it('mixed histology → info, suggestion not recommended', () => {

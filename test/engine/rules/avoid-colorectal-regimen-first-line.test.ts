@@ -4,7 +4,11 @@ import { renderRecommendation } from '../../helpers/render-rule.js';
 import { ctx } from '../builders.js';
 import { classified, ki67, med, medDraft, necHistology, necPicture, netPicture, pastPlatinumEtoposide } from './orders-builders.js';
 
-const folfox = (overrides: { inScope?: boolean } = {}) => [medDraft('oxaliplatin', overrides), medDraft('leucovorin', overrides), medDraft('fluorouracil', overrides)];
+const folfox = (overrides: { inScope?: boolean } = {}) => [
+  medDraft('oxaliplatin', overrides),
+  medDraft('leucovorin', overrides),
+  medDraft('fluorouracil', overrides),
+];
 
 describe('avoid-colorectal-regimen-first-line', () => {
   describe.each(['order-select', 'order-sign'] as const)('%s', (hook) => {
@@ -43,7 +47,8 @@ describe('avoid-colorectal-regimen-first-line', () => {
       expect(rec?.facts).toEqual([
         {
           label: 'Neuroendocrine class',
-          value: 'high-grade neuroendocrine carcinoma — Poorly differentiated neuroendocrine carcinoma of sigmoid colon (poorly differentiated neuroendocrine carcinoma)',
+          value:
+            'high-grade neuroendocrine carcinoma — Poorly differentiated neuroendocrine carcinoma of sigmoid colon (poorly differentiated neuroendocrine carcinoma)',
           date: '2026-09-25',
           sources: ['DiagnosticReport/path'],
         },
@@ -90,7 +95,9 @@ describe('avoid-colorectal-regimen-first-line', () => {
       });
 
       it('only leucovorin in scope (not a regimen drug) → no card', () => {
-        const p = necPicture({ draftOrders: [medDraft('oxaliplatin', { inScope: false }), medDraft('fluorouracil', { inScope: false }), medDraft('leucovorin')] });
+        const p = necPicture({
+          draftOrders: [medDraft('oxaliplatin', { inScope: false }), medDraft('fluorouracil', { inScope: false }), medDraft('leucovorin')],
+        });
         expect(avoidColorectalRegimenFirstLine.evaluate(p, ctx(hook))).toBeNull();
       });
     });
@@ -101,30 +108,42 @@ describe('avoid-colorectal-regimen-first-line', () => {
       });
 
       it('current platinum–etoposide → no card', () => {
-        expect(avoidColorectalRegimenFirstLine.evaluate(necPicture({ therapies: [med('cisplatin'), med('etoposide')], draftOrders: folfox() }), ctx(hook))).toBeNull();
+        expect(
+          avoidColorectalRegimenFirstLine.evaluate(necPicture({ therapies: [med('cisplatin'), med('etoposide')], draftOrders: folfox() }), ctx(hook)),
+        ).toBeNull();
       });
 
       it('platinum–etoposide before the carcinoma diagnosis (old BEP) does not count → fires and says so', () => {
         const old = pastPlatinumEtoposide('2015-03-01').map((t) => ({ ...t, date: '2015-02-01' }));
         const rec = avoidColorectalRegimenFirstLine.evaluate(necPicture({ therapies: old, draftOrders: folfox() }), ctx(hook));
         expect(rec?.indicator).toBe('warning');
-        expect(rec?.values.historyNote).toContain('carboplatin (as ordered) (2015-03-01) and etoposide (as ordered) (2015-03-01) predate the carcinoma diagnosis');
+        expect(rec?.values.historyNote).toContain(
+          'carboplatin (as ordered) (2015-03-01) and etoposide (as ordered) (2015-03-01) predate the carcinoma diagnosis',
+        );
       });
 
       it('platinum alone in the past (no etoposide) → fires', () => {
-        expect(avoidColorectalRegimenFirstLine.evaluate(necPicture({ therapies: [pastPlatinumEtoposide()[0]!], draftOrders: folfox() }), ctx(hook))?.indicator).toBe('warning');
+        expect(
+          avoidColorectalRegimenFirstLine.evaluate(necPicture({ therapies: [pastPlatinumEtoposide()[0]!], draftOrders: folfox() }), ctx(hook))?.indicator,
+        ).toBe('warning');
       });
 
       it.each([
         ['21 days apart (one cycle)', '2026-10-21', null],
         ['22 days apart (not one regimen)', '2026-10-22', 'warning'],
       ])('past platinum and etoposide %s', (_label, etoposideDate, expected) => {
-        const therapies = [med('carboplatin', { status: 'past', date: '2026-09-30', lastDate: '2026-09-30' }), med('etoposide', { status: 'past', date: etoposideDate, lastDate: etoposideDate })];
+        const therapies = [
+          med('carboplatin', { status: 'past', date: '2026-09-30', lastDate: '2026-09-30' }),
+          med('etoposide', { status: 'past', date: etoposideDate, lastDate: etoposideDate }),
+        ];
         expect(avoidColorectalRegimenFirstLine.evaluate(necPicture({ therapies, draftOrders: folfox() }), ctx(hook))?.indicator ?? null).toBe(expected);
       });
 
       it('the cycle window is configurable (regimenWindowDays)', () => {
-        const therapies = [med('carboplatin', { status: 'past', date: '2026-09-30', lastDate: '2026-09-30' }), med('etoposide', { status: 'past', date: '2026-10-22', lastDate: '2026-10-22' })];
+        const therapies = [
+          med('carboplatin', { status: 'past', date: '2026-09-30', lastDate: '2026-09-30' }),
+          med('etoposide', { status: 'past', date: '2026-10-22', lastDate: '2026-10-22' }),
+        ];
         expect(avoidColorectalRegimenFirstLine.evaluate(necPicture({ therapies, draftOrders: folfox() }), ctx(hook, { regimenWindowDays: 28 }))).toBeNull();
       });
     });
@@ -143,9 +162,21 @@ describe('avoid-colorectal-regimen-first-line', () => {
         ['NET G1, Ki-67 2.9 %', () => netPicture(2.9)],
         ['NET G2, Ki-67 20 %', () => netPicture(20)],
         ['NET G3, Ki-67 20.1 %', () => netPicture(20.1)],
-        ['differentiation unknown, Ki-67 20.1 % (unclear)', () => classified({ histology: [necHistology({ histologyClass: 'neuroendocrine-unspecified', differentiation: 'unknown' })], ki67: ki67(20.1) })],
-        ['neuroendocrine, ungraded', () => classified({ histology: [necHistology({ histologyClass: 'neuroendocrine-unspecified', differentiation: 'unknown' })] })],
-        ['colorectal adenocarcinoma (not neuroendocrine)', () => classified({ histology: [necHistology({ histologyClass: 'adenocarcinoma', differentiation: 'unknown', display: 'Adenocarcinoma of sigmoid colon' })] })],
+        [
+          'differentiation unknown, Ki-67 20.1 % (unclear)',
+          () => classified({ histology: [necHistology({ histologyClass: 'neuroendocrine-unspecified', differentiation: 'unknown' })], ki67: ki67(20.1) }),
+        ],
+        [
+          'neuroendocrine, ungraded',
+          () => classified({ histology: [necHistology({ histologyClass: 'neuroendocrine-unspecified', differentiation: 'unknown' })] }),
+        ],
+        [
+          'colorectal adenocarcinoma (not neuroendocrine)',
+          () =>
+            classified({
+              histology: [necHistology({ histologyClass: 'adenocarcinoma', differentiation: 'unknown', display: 'Adenocarcinoma of sigmoid colon' })],
+            }),
+        ],
       ])('%s + FOLFOX → no card', (_label, build) => {
         expect(avoidColorectalRegimenFirstLine.evaluate({ ...build(), draftOrders: folfox() }, ctx(hook))).toBeNull();
       });

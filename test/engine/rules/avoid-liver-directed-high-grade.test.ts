@@ -6,7 +6,11 @@ import { ctx } from '../builders.js';
 import { classified, ki67, med, medDraft, necHistology, necPicture, netPicture, pastPlatinumEtoposide, serviceDraft } from './orders-builders.js';
 
 const tace = (overrides = {}) => serviceDraft('tace', 'Chemoembolization of liver metastases', overrides);
-const status = (value: 'progressing' | 'stable' | 'responding' | 'unknown', date = '2026-11-10'): PatientPicture['diseaseStatus'] => ({ value, date, sources: ['Observation/status'] });
+const status = (value: 'progressing' | 'stable' | 'responding' | 'unknown', date = '2026-11-10'): PatientPicture['diseaseStatus'] => ({
+  value,
+  date,
+  sources: ['Observation/status'],
+});
 
 describe('avoid-liver-directed-high-grade', () => {
   describe.each(['order-select', 'order-sign'] as const)('%s', (hook) => {
@@ -19,11 +23,15 @@ describe('avoid-liver-directed-high-grade', () => {
         values: { procedure: 'liver chemoembolisation', procedureAsRecorded: 'Chemoembolization of liver metastases' },
         suggestions: [{ labelKey: 'remove', isRecommended: true, actions: [{ kind: 'remove-draft', ref: 'ServiceRequest/draft-tace' }] }],
       });
-      expect(rec?.values.chemoNote).toBe('No platinum–etoposide is recorded since the carcinoma was diagnosed (2026-09-25). If it was given elsewhere, override this card.');
+      expect(rec?.values.chemoNote).toBe(
+        'No platinum–etoposide is recorded since the carcinoma was diagnosed (2026-09-25). If it was given elsewhere, override this card.',
+      );
       const card = renderRecommendation(rec!);
       expect(card.summary).toBe('Chemotherapy first: liver chemoembolisation is not first line for high-grade neuroendocrine carcinoma');
       expect(card.overrideReasons?.map((r) => r.display)).toContain('Palliative embolisation for bleeding');
-      expect(card.suggestions?.[0]?.actions).toEqual([{ type: 'delete', description: 'Remove the draft order ServiceRequest/draft-tace', resourceId: 'ServiceRequest/draft-tace' }]);
+      expect(card.suggestions?.[0]?.actions).toEqual([
+        { type: 'delete', description: 'Remove the draft order ServiceRequest/draft-tace', resourceId: 'ServiceRequest/draft-tace' },
+      ]);
       expect(card.detail).toContain('practice varies');
       expect(card.detail).toContain('004_5049645396e33319.txt');
       expect(card.detail).toContain('Disease status is not recorded: whether the carcinoma is behaving indolently cannot be judged from the record.');
@@ -34,11 +42,16 @@ describe('avoid-liver-directed-high-grade', () => {
       expect(rec?.facts).toEqual([
         {
           label: 'Neuroendocrine class',
-          value: 'high-grade neuroendocrine carcinoma — Poorly differentiated neuroendocrine carcinoma of sigmoid colon (poorly differentiated neuroendocrine carcinoma)',
+          value:
+            'high-grade neuroendocrine carcinoma — Poorly differentiated neuroendocrine carcinoma of sigmoid colon (poorly differentiated neuroendocrine carcinoma)',
           date: '2026-09-25',
           sources: ['DiagnosticReport/path'],
         },
-        { label: 'Liver-directed therapy being ordered', value: 'Chemoembolization of liver metastases (reason: "Liver metastases")', sources: ['ServiceRequest/draft-tace'] },
+        {
+          label: 'Liver-directed therapy being ordered',
+          value: 'Chemoembolization of liver metastases (reason: "Liver metastases")',
+          sources: ['ServiceRequest/draft-tace'],
+        },
       ]);
     });
 
@@ -67,7 +80,10 @@ describe('avoid-liver-directed-high-grade', () => {
     });
 
     it('only in-scope liver-directed drafts are named and removed', () => {
-      const rec = avoidLiverDirectedHighGrade.evaluate(necPicture({ draftOrders: [tace(), serviceDraft('tare', 'Y-90 radioembolization', { inScope: false })] }), ctx(hook));
+      const rec = avoidLiverDirectedHighGrade.evaluate(
+        necPicture({ draftOrders: [tace(), serviceDraft('tare', 'Y-90 radioembolization', { inScope: false })] }),
+        ctx(hook),
+      );
       expect(rec?.values.procedure).toBe('liver chemoembolisation');
       expect(rec?.suggestions[0]?.actions).toEqual([{ kind: 'remove-draft', ref: 'ServiceRequest/draft-tace' }]);
     });
@@ -99,7 +115,9 @@ describe('avoid-liver-directed-high-grade', () => {
         ]);
         expect(rec?.values.chemoNote).toBe('Platinum–etoposide has been given (last 2026-10-20).');
         expect(rec?.values.statusNote).toBe('');
-        expect(renderRecommendation(rec!).summary).toBe('Liver chemoembolisation after platinum–etoposide: only if the neuroendocrine carcinoma has behaved indolently');
+        expect(renderRecommendation(rec!).summary).toBe(
+          'Liver chemoembolisation after platinum–etoposide: only if the neuroendocrine carcinoma has behaved indolently',
+        );
       });
 
       it('progressing after chemotherapy: summary says so', () => {
@@ -110,10 +128,16 @@ describe('avoid-liver-directed-high-grade', () => {
       });
 
       it('missing disease status after chemotherapy: info, and the card says why the status is missing', () => {
-        const p = necPicture({ therapies: pastPlatinumEtoposide(), draftOrders: [tace()], diseaseStatus: { missing: true, reason: 'no cancer disease status Observation' } });
+        const p = necPicture({
+          therapies: pastPlatinumEtoposide(),
+          draftOrders: [tace()],
+          diseaseStatus: { missing: true, reason: 'no cancer disease status Observation' },
+        });
         const rec = avoidLiverDirectedHighGrade.evaluate(p, ctx(hook));
         expect(rec?.indicator).toBe('info');
-        expect(rec?.values.statusNote).toBe('Disease status is not recorded (no cancer disease status Observation): whether the carcinoma is behaving indolently cannot be judged from the record.');
+        expect(rec?.values.statusNote).toBe(
+          'Disease status is not recorded (no cancer disease status Observation): whether the carcinoma is behaving indolently cannot be judged from the record.',
+        );
       });
 
       it('current platinum–etoposide counts as given', () => {
@@ -122,7 +146,11 @@ describe('avoid-liver-directed-high-grade', () => {
       });
 
       it('platinum–etoposide before the carcinoma diagnosis (old germ-cell BEP) does not count → warning', () => {
-        const p = necPicture({ therapies: pastPlatinumEtoposide('2015-03-01').map((t) => ({ ...t, date: '2015-02-01' })), draftOrders: [tace()], diseaseStatus: status('stable') });
+        const p = necPicture({
+          therapies: pastPlatinumEtoposide('2015-03-01').map((t) => ({ ...t, date: '2015-02-01' })),
+          draftOrders: [tace()],
+          diseaseStatus: status('stable'),
+        });
         expect(avoidLiverDirectedHighGrade.evaluate(p, ctx(hook))?.variant).toBe('first-line');
       });
 
@@ -152,8 +180,14 @@ describe('avoid-liver-directed-high-grade', () => {
         ['NET G2, Ki-67 20 %', () => netPicture(20)],
         ['NET G3, Ki-67 20.1 %', () => netPicture(20.1)],
         ['NET G3, Ki-67 56 %', () => netPicture(56)],
-        ['differentiation unknown, Ki-67 20.1 % (unclear)', () => classified({ histology: [necHistology({ histologyClass: 'neuroendocrine-unspecified', differentiation: 'unknown' })], ki67: ki67(20.1) })],
-        ['differentiation unknown, Ki-67 20 % (presumed)', () => classified({ histology: [necHistology({ histologyClass: 'neuroendocrine-unspecified', differentiation: 'unknown' })], ki67: ki67(20) })],
+        [
+          'differentiation unknown, Ki-67 20.1 % (unclear)',
+          () => classified({ histology: [necHistology({ histologyClass: 'neuroendocrine-unspecified', differentiation: 'unknown' })], ki67: ki67(20.1) }),
+        ],
+        [
+          'differentiation unknown, Ki-67 20 % (presumed)',
+          () => classified({ histology: [necHistology({ histologyClass: 'neuroendocrine-unspecified', differentiation: 'unknown' })], ki67: ki67(20) }),
+        ],
         ['no neuroendocrine histology', () => classified({})],
       ])('%s + TACE → no card', (_label, build) => {
         expect(avoidLiverDirectedHighGrade.evaluate({ ...build(), draftOrders: [tace()] }, ctx(hook))).toBeNull();

@@ -33,11 +33,17 @@ describe('avoid-ssa-high-grade', () => {
       expect(rec?.facts).toEqual([
         {
           label: 'Neuroendocrine class',
-          value: 'high-grade neuroendocrine carcinoma — Poorly differentiated neuroendocrine carcinoma of sigmoid colon (poorly differentiated neuroendocrine carcinoma)',
+          value:
+            'high-grade neuroendocrine carcinoma — Poorly differentiated neuroendocrine carcinoma of sigmoid colon (poorly differentiated neuroendocrine carcinoma)',
           date: '2026-09-25',
           sources: ['DiagnosticReport/path'],
         },
-        { label: 'Current long-acting somatostatin analogue', value: 'lanreotide 120 mg deep subcutaneous every 28 days', date: '2026-10-01', sources: ['MedicationRequest/lanreotide'] },
+        {
+          label: 'Current long-acting somatostatin analogue',
+          value: 'lanreotide 120 mg deep subcutaneous every 28 days',
+          date: '2026-10-01',
+          sources: ['MedicationRequest/lanreotide'],
+        },
       ]);
     });
 
@@ -65,7 +71,12 @@ describe('avoid-ssa-high-grade', () => {
     });
 
     it('short-acting octreotide (no SSA class from the extraction) does not fire', () => {
-      expect(avoidSsaHighGrade.evaluate(necPicture({ therapies: [med('octreotide', { classes: [], asRecorded: 'octreotide 100 mcg subcutaneous three times daily' })] }), ctx())).toBeNull();
+      expect(
+        avoidSsaHighGrade.evaluate(
+          necPicture({ therapies: [med('octreotide', { classes: [], asRecorded: 'octreotide 100 mcg subcutaneous three times daily' })] }),
+          ctx(),
+        ),
+      ).toBeNull();
     });
 
     it('fires for small cell lung cancer (class NEC) on lanreotide', () => {
@@ -81,9 +92,18 @@ describe('avoid-ssa-high-grade', () => {
       ['NET G2, Ki-67 20 %', () => netPicture(20)],
       ['NET G3, Ki-67 20.1 % (well differentiated: not a carcinoma)', () => netPicture(20.1)],
       ['NET G3, Ki-67 60 %', () => netPicture(60)],
-      ['differentiation unknown, Ki-67 20 % (presumed G1/G2)', () => classified({ histology: [necHistology({ histologyClass: 'neuroendocrine-unspecified', differentiation: 'unknown' })], ki67: ki67(20) })],
-      ['differentiation unknown, Ki-67 20.1 % (high-grade, unclear)', () => classified({ histology: [necHistology({ histologyClass: 'neuroendocrine-unspecified', differentiation: 'unknown' })], ki67: ki67(20.1) })],
-      ['neuroendocrine, ungraded', () => classified({ histology: [necHistology({ histologyClass: 'neuroendocrine-unspecified', differentiation: 'unknown' })] })],
+      [
+        'differentiation unknown, Ki-67 20 % (presumed G1/G2)',
+        () => classified({ histology: [necHistology({ histologyClass: 'neuroendocrine-unspecified', differentiation: 'unknown' })], ki67: ki67(20) }),
+      ],
+      [
+        'differentiation unknown, Ki-67 20.1 % (high-grade, unclear)',
+        () => classified({ histology: [necHistology({ histologyClass: 'neuroendocrine-unspecified', differentiation: 'unknown' })], ki67: ki67(20.1) }),
+      ],
+      [
+        'neuroendocrine, ungraded',
+        () => classified({ histology: [necHistology({ histologyClass: 'neuroendocrine-unspecified', differentiation: 'unknown' })] }),
+      ],
       ['no neuroendocrine histology', () => classified({ histology: [] })],
     ])('%s → no card', (_label, build) => {
       expect(avoidSsaHighGrade.evaluate({ ...build(), therapies: [lanreotide()] }, ctx())).toBeNull();
@@ -107,10 +127,16 @@ describe('avoid-ssa-high-grade', () => {
         values: { drug: 'lanreotide' },
         suggestions: [{ labelKey: 'remove', actions: [{ kind: 'remove-draft', ref: 'MedicationRequest/draft-lanreotide' }] }],
       });
-      expect(rec?.facts[1]).toEqual({ label: 'Long-acting somatostatin analogue being ordered', value: 'lanreotide draft (reason on the order: none given)', sources: ['MedicationRequest/draft-lanreotide'] });
+      expect(rec?.facts[1]).toEqual({
+        label: 'Long-acting somatostatin analogue being ordered',
+        value: 'lanreotide draft (reason on the order: none given)',
+        sources: ['MedicationRequest/draft-lanreotide'],
+      });
       const card = renderRecommendation(rec!);
       expect(card.summary).toBe('Remove lanreotide: long-acting somatostatin analogues do not control high-grade neuroendocrine carcinoma');
-      expect(card.suggestions?.[0]?.actions).toEqual([{ type: 'delete', description: 'Remove the draft order MedicationRequest/draft-lanreotide', resourceId: 'MedicationRequest/draft-lanreotide' }]);
+      expect(card.suggestions?.[0]?.actions).toEqual([
+        { type: 'delete', description: 'Remove the draft order MedicationRequest/draft-lanreotide', resourceId: 'MedicationRequest/draft-lanreotide' },
+      ]);
       expect(card.detail).toContain('The order gives no reason');
     });
 
@@ -120,15 +146,24 @@ describe('avoid-ssa-high-grade', () => {
       expect(rec?.values.reasonNote).toMatch(/^The reason on the order is not symptom control/);
     });
 
-    it.each(['Carcinoid syndrome', 'Diarrhoea', 'diarrhea from hormone secretion', 'Flushing', 'Hormonal syndrome symptom control', 'VIPoma', 'Acromegaly', "Cushing's disease", 'symptom control'])(
-      'reason "%s" (symptom control) → no card',
-      (reason) => {
-        expect(avoidSsaHighGrade.evaluate(necPicture({ draftOrders: [medDraft('lanreotide', { reason })] }), ctx(hook))).toBeNull();
-      },
-    );
+    it.each([
+      'Carcinoid syndrome',
+      'Diarrhoea',
+      'diarrhea from hormone secretion',
+      'Flushing',
+      'Hormonal syndrome symptom control',
+      'VIPoma',
+      'Acromegaly',
+      "Cushing's disease",
+      'symptom control',
+    ])('reason "%s" (symptom control) → no card', (reason) => {
+      expect(avoidSsaHighGrade.evaluate(necPicture({ draftOrders: [medDraft('lanreotide', { reason })] }), ctx(hook))).toBeNull();
+    });
 
     it('only the drafts without a symptom-control reason are removed', () => {
-      const p = necPicture({ draftOrders: [medDraft('lanreotide', { reason: 'Carcinoid syndrome' }), medDraft('pasireotide', { reason: 'NEC liver metastases' })] });
+      const p = necPicture({
+        draftOrders: [medDraft('lanreotide', { reason: 'Carcinoid syndrome' }), medDraft('pasireotide', { reason: 'NEC liver metastases' })],
+      });
       const rec = avoidSsaHighGrade.evaluate(p, ctx(hook));
       expect(rec?.values.drug).toBe('long-acting pasireotide');
       expect(rec?.suggestions[0]?.actions).toEqual([{ kind: 'remove-draft', ref: 'MedicationRequest/draft-pasireotide' }]);

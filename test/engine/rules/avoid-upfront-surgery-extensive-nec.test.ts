@@ -21,7 +21,8 @@ describe('avoid-upfront-surgery-extensive-nec', () => {
       expect(rec?.facts).toEqual([
         {
           label: 'Neuroendocrine class',
-          value: 'high-grade neuroendocrine carcinoma — Poorly differentiated neuroendocrine carcinoma of sigmoid colon (poorly differentiated neuroendocrine carcinoma)',
+          value:
+            'high-grade neuroendocrine carcinoma — Poorly differentiated neuroendocrine carcinoma of sigmoid colon (poorly differentiated neuroendocrine carcinoma)',
           date: '2026-09-25',
           sources: ['DiagnosticReport/path'],
         },
@@ -31,7 +32,9 @@ describe('avoid-upfront-surgery-extensive-nec', () => {
       const card = renderRecommendation(rec!);
       expect(card.summary).toBe('Chemotherapy first, not sigmoid colectomy: high-grade neuroendocrine carcinoma with distant metastases');
       expect(card.overrideReasons?.map((r) => r.code)).toContain('symptomatic-primary');
-      expect(card.suggestions?.[0]?.actions).toEqual([{ type: 'delete', description: 'Remove the draft order ServiceRequest/draft-colon-resection', resourceId: 'ServiceRequest/draft-colon-resection' }]);
+      expect(card.suggestions?.[0]?.actions).toEqual([
+        { type: 'delete', description: 'Remove the draft order ServiceRequest/draft-colon-resection', resourceId: 'ServiceRequest/draft-colon-resection' },
+      ]);
       expect(card.detail).toContain('except lymph node metastases');
       expect(card.detail).toContain('004_5049645396e33319.txt');
     });
@@ -43,7 +46,9 @@ describe('avoid-upfront-surgery-extensive-nec', () => {
       });
 
       it('lymph node metastases only → no card', () => {
-        expect(avoidUpfrontSurgeryExtensiveNec.evaluate(necPicture({ metastases: [metastasis('lymph-node')], draftOrders: [colectomy()] }), ctx(hook))).toBeNull();
+        expect(
+          avoidUpfrontSurgeryExtensiveNec.evaluate(necPicture({ metastases: [metastasis('lymph-node')], draftOrders: [colectomy()] }), ctx(hook)),
+        ).toBeNull();
       });
 
       it('no metastases (localised) → no card', () => {
@@ -51,7 +56,10 @@ describe('avoid-upfront-surgery-extensive-nec', () => {
       });
 
       it('lymph nodes + bone → fires, cites and names only the distant site', () => {
-        const rec = avoidUpfrontSurgeryExtensiveNec.evaluate(necPicture({ metastases: [metastasis('lymph-node'), metastasis('bone')], draftOrders: [colectomy()] }), ctx(hook));
+        const rec = avoidUpfrontSurgeryExtensiveNec.evaluate(
+          necPicture({ metastases: [metastasis('lymph-node'), metastasis('bone')], draftOrders: [colectomy()] }),
+          ctx(hook),
+        );
         expect(rec?.values.metastasisSites).toBe('bone');
         expect(rec?.facts.filter((f) => f.label === 'Distant metastasis').map((f) => f.sources[0])).toEqual(['Condition/met-bone']);
       });
@@ -107,8 +115,14 @@ describe('avoid-upfront-surgery-extensive-nec', () => {
       it.each([
         ['NET G2, Ki-67 20 %', () => netPicture(20, { metastases: [metastasis('liver')] })],
         ['NET G3, Ki-67 20.1 %', () => netPicture(20.1, { metastases: [metastasis('liver')] })],
-        ['differentiation unknown, Ki-67 20.1 % (unclear)', () => classified({ histology: [unspecified], ki67: ki67(20.1), metastases: [metastasis('liver')] })],
-        ['adenocarcinoma of colon', () => classified({ histology: [necHistology({ histologyClass: 'adenocarcinoma', differentiation: 'unknown' })], metastases: [metastasis('liver')] })],
+        [
+          'differentiation unknown, Ki-67 20.1 % (unclear)',
+          () => classified({ histology: [unspecified], ki67: ki67(20.1), metastases: [metastasis('liver')] }),
+        ],
+        [
+          'adenocarcinoma of colon',
+          () => classified({ histology: [necHistology({ histologyClass: 'adenocarcinoma', differentiation: 'unknown' })], metastases: [metastasis('liver')] }),
+        ],
       ])('%s with liver metastases + colectomy → no card', (_label, build) => {
         expect(avoidUpfrontSurgeryExtensiveNec.evaluate({ ...build(), draftOrders: [colectomy()] }, ctx(hook))).toBeNull();
       });

@@ -28,7 +28,9 @@ describe('biopsy-suspected-nepc', () => {
       indicator: 'warning',
       variant: 'liver',
       values: { sites: 'liver' },
-      suggestions: [{ labelKey: 'biopsy', isRecommended: true, actions: [{ kind: 'propose-service', order: { procedure: 'liver-biopsy', category: 'procedure' } }] }],
+      suggestions: [
+        { labelKey: 'biopsy', isRecommended: true, actions: [{ kind: 'propose-service', order: { procedure: 'liver-biopsy', category: 'procedure' } }] },
+      ],
     });
     const card = renderRecommendation(rec!);
     expect(card.summary).toBe('Biopsy the liver metastasis to look for small cell / neuroendocrine transformation');
@@ -38,7 +40,12 @@ describe('biopsy-suspected-nepc', () => {
     expect(card.detail).toContain('000_7e1a04049e8d1f07.txt');
     expect(card.suggestions?.[0]?.actions[0]).toMatchObject({
       type: 'create',
-      resource: { resourceType: 'ServiceRequest', status: 'draft', intent: 'proposal', code: { coding: [expect.objectContaining({ code: expect.any(String) })] } },
+      resource: {
+        resourceType: 'ServiceRequest',
+        status: 'draft',
+        intent: 'proposal',
+        code: { coding: [expect.objectContaining({ code: expect.any(String) })] },
+      },
     });
   });
 
@@ -46,7 +53,12 @@ describe('biopsy-suspected-nepc', () => {
     expect(rule.evaluate(suspected(), ctx())?.facts).toEqual([
       { label: 'Prostate cancer', value: 'Malignant neoplasm of prostate', date: '2019-05-10', sources: ['Condition/pca'] },
       { label: 'Castration-resistant', value: 'recorded: Hormone resistant malignancy status', date: '2026-06-01', sources: ['Condition/crpc'] },
-      { label: 'New visceral metastasis (liver)', value: 'Secondary malignant neoplasm of liver (first recorded 30 days ago)', date: daysAgo(30), sources: ['Condition/met-liver'] },
+      {
+        label: 'New visceral metastasis (liver)',
+        value: 'Secondary malignant neoplasm of liver (first recorded 30 days ago)',
+        date: daysAgo(30),
+        sources: ['Condition/met-liver'],
+      },
       { label: 'Latest PSA', value: '3.2 ng/mL', date: daysAgo(10), sources: [`Observation/psa-${daysAgo(10)}`] },
     ]);
   });
@@ -83,7 +95,9 @@ describe('biopsy-suspected-nepc', () => {
     });
 
     it('the new-metastasis window is a setting (200 days makes 181 new)', () => {
-      expect(rule.evaluate(suspected({ metastases: [metastasis('liver', { date: daysAgo(181) })] }), ctx('patient-view', { newMetastasisDays: 200 }))).not.toBeNull();
+      expect(
+        rule.evaluate(suspected({ metastases: [metastasis('liver', { date: daysAgo(181) })] }), ctx('patient-view', { newMetastasisDays: 200 })),
+      ).not.toBeNull();
     });
 
     it.each([
@@ -110,7 +124,8 @@ describe('biopsy-suspected-nepc', () => {
     ])('liver biopsy %i days ago (recent ≤ 90) → fires: %s', (days, fires) => {
       const rec = rule.evaluate(suspected({ procedures: [procedure('liver-biopsy', 'biopsy', daysAgo(days))] }), ctx());
       expect(rec !== null).toBe(fires);
-      if (rec) expect(rec.facts).toContainEqual(expect.objectContaining({ label: 'Earlier metastasis biopsy (done)', value: `liver-biopsy (${days} days ago)` }));
+      if (rec)
+        expect(rec.facts).toContainEqual(expect.objectContaining({ label: 'Earlier metastasis biopsy (done)', value: `liver-biopsy (${days} days ago)` }));
     });
 
     it('a metastasis biopsy ordered (not yet done) 5 days ago also blocks the card', () => {
@@ -162,7 +177,9 @@ describe('biopsy-suspected-nepc', () => {
     });
 
     it('adenocarcinoma histology does not block it', () => {
-      expect(rule.evaluate(suspected({ histology: [smallCell({ histologyClass: 'adenocarcinoma', display: 'Acinar adenocarcinoma' })] }), ctx())).not.toBeNull();
+      expect(
+        rule.evaluate(suspected({ histology: [smallCell({ histologyClass: 'adenocarcinoma', display: 'Acinar adenocarcinoma' })] }), ctx()),
+      ).not.toBeNull();
     });
 
     it('castration-sensitive (status false), not progressing → no card', () => {
@@ -174,7 +191,9 @@ describe('biopsy-suspected-nepc', () => {
     });
 
     it('new bone or lymph node metastases only (not visceral) → no card', () => {
-      expect(rule.evaluate(suspected({ metastases: [metastasis('bone', { date: daysAgo(10) }), metastasis('lymph-node', { date: daysAgo(10) })] }), ctx())).toBeNull();
+      expect(
+        rule.evaluate(suspected({ metastases: [metastasis('bone', { date: daysAgo(10) }), metastasis('lymph-node', { date: daysAgo(10) })] }), ctx()),
+      ).toBeNull();
     });
 
     it('undated visceral metastasis is not "new" → no card', () => {
@@ -190,7 +209,9 @@ describe('biopsy-suspected-nepc', () => {
     });
 
     it('PSA reported as "< 0.1" is low → fires', () => {
-      expect(rule.evaluate(suspected({ psa: [psa(0.1, daysAgo(10), { comparator: '<' })] }), ctx())?.facts).toContainEqual(expect.objectContaining({ label: 'Latest PSA', value: '< 0.1 ng/mL' }));
+      expect(rule.evaluate(suspected({ psa: [psa(0.1, daysAgo(10), { comparator: '<' })] }), ctx())?.facts).toContainEqual(
+        expect.objectContaining({ label: 'Latest PSA', value: '< 0.1 ng/mL' }),
+      );
     });
   });
 

@@ -17,7 +17,13 @@ const crcl = (value: number, date = daysAgo(3)): DerivedFact => ({
 });
 
 function crpcBone(overrides: Partial<PatientPicture> = {}): PatientPicture {
-  return picture({ cancers: [prostateCancer()], castrationResistant: crpc, metastases: [metastasis('bone', { date: '2026-02-01' })], therapies: [med('leuprolide')], ...overrides });
+  return picture({
+    cancers: [prostateCancer()],
+    castrationResistant: crpc,
+    metastases: [metastasis('bone', { date: '2026-02-01' })],
+    therapies: [med('leuprolide')],
+    ...overrides,
+  });
 }
 const withCrcl = (value: number, date?: string) => crpcBone({ renal: { creatinine: NONE, egfr: NONE, crcl: crcl(value, date), gfrForDosing: NONE } });
 

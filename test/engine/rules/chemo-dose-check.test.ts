@@ -119,7 +119,13 @@ describe('chemo-dose-check', () => {
       const rec = check([d]);
       expect(rec).toMatchObject({ indicator: 'critical', variant: 'critical', values: { drug: 'carboplatin' } });
       expect(rec?.suggestions).toEqual([
-        { labelKey: 'setDose', isRecommended: true, actions: [{ kind: 'set-draft-dose', ref: d.ref, dose: { value: 550, unit: 'mg' }, reason: expect.stringContaining('AUC 5 × (GFR 85 + 25) = 550 mg') }] },
+        {
+          labelKey: 'setDose',
+          isRecommended: true,
+          actions: [
+            { kind: 'set-draft-dose', ref: d.ref, dose: { value: 550, unit: 'mg' }, reason: expect.stringContaining('AUC 5 × (GFR 85 + 25) = 550 mg') },
+          ],
+        },
       ]);
       expect(rec?.facts).toContainEqual(expect.objectContaining({ label: 'GFR for dosing (cockcroft-gault)', date: daysAgo(3) }));
       const card = renderRecommendation(rec!, resources(d));
@@ -127,7 +133,9 @@ describe('chemo-dose-check', () => {
       expect(card.suggestions?.[0]?.label).toBe('Set carboplatin to the standard dose');
       const update = card.suggestions?.[0]?.actions[0];
       expect(update?.type).toBe('update');
-      expect(update && 'resource' in update ? (update.resource as MedicationRequest).dosageInstruction?.[0]?.doseAndRate?.[0]?.doseQuantity?.value : undefined).toBe(550);
+      expect(
+        update && 'resource' in update ? (update.resource as MedicationRequest).dosageInstruction?.[0]?.doseAndRate?.[0]?.doseQuantity?.value : undefined,
+      ).toBe(550);
       expect(card.detail).toContain('Verify before signing');
       expect(card.detail).toContain('000_7e1a04049e8d1f07.txt');
     });
@@ -215,14 +223,19 @@ describe('chemo-dose-check', () => {
       expect(rec?.values.findings).toContain('etoposide 140 mg/m²: usual range 80–120 mg/m² per day; 16.7 % above the upper bound');
       expect(rec?.values.findings).toContain('docetaxel 50 mg/m²: usual range 60–75 mg/m² per cycle; below the usual range');
       expect(rec?.suggestions).toHaveLength(1);
-      expect(rec?.suggestions[0]?.actions.map((a) => ('ref' in a ? a.ref : ''))).toEqual(['MedicationRequest/draft-carboplatin', 'MedicationRequest/draft-etoposide']);
+      expect(rec?.suggestions[0]?.actions.map((a) => ('ref' in a ? a.ref : ''))).toEqual([
+        'MedicationRequest/draft-carboplatin',
+        'MedicationRequest/draft-etoposide',
+      ]);
       const card = renderRecommendation(rec!, resources(...drafts));
       expect(card.suggestions?.[0]?.label).toBe('Set carboplatin and etoposide to the standard dose');
     });
 
     it('two drugs both critical are both named in the summary', () => {
       const rec = check([chemo('carboplatin', [900, 'mg']), chemo('etoposide', [200, 'mg/m2'])]);
-      expect(renderRecommendation(rec!).summary).toBe('Carboplatin and etoposide dose is more than 25 % above the usual maximum — check the dose before signing');
+      expect(renderRecommendation(rec!).summary).toBe(
+        'Carboplatin and etoposide dose is more than 25 % above the usual maximum — check the dose before signing',
+      );
     });
   });
 

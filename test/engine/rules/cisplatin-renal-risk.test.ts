@@ -21,7 +21,10 @@ describe('cisplatin-renal-risk', () => {
       expect(rec?.suggestions).toHaveLength(1);
       const [remove, propose] = rec?.suggestions[0]?.actions ?? [];
       expect(remove).toEqual({ kind: 'remove-draft', ref: 'MedicationRequest/draft-cisplatin' });
-      expect(propose).toMatchObject({ kind: 'propose-medication', order: { drug: 'carboplatin', dose: { value: 250, unit: 'mg' }, route: 'intravenous', cycle: { days: [1], lengthDays: 21 } } });
+      expect(propose).toMatchObject({
+        kind: 'propose-medication',
+        order: { drug: 'carboplatin', dose: { value: 250, unit: 'mg' }, route: 'intravenous', cycle: { days: [1], lengthDays: 21 } },
+      });
       expect(rec?.suggestions[0]?.isRecommended).toBe(true);
 
       const card = renderRecommendation(rec!);
@@ -37,7 +40,9 @@ describe('cisplatin-renal-risk', () => {
     });
 
     it('does not fire for a cisplatin draft out of scope, nor for carboplatin', () => {
-      expect(cisplatinRenalRisk.evaluate(dosingPicture({ renal: renal(25), draftOrders: [chemo('cisplatin', [75, 'mg/m2'], { inScope: false })] }), ctx(hook))).toBeNull();
+      expect(
+        cisplatinRenalRisk.evaluate(dosingPicture({ renal: renal(25), draftOrders: [chemo('cisplatin', [75, 'mg/m2'], { inScope: false })] }), ctx(hook)),
+      ).toBeNull();
       expect(cisplatinRenalRisk.evaluate(dosingPicture({ renal: renal(25), draftOrders: [chemo('carboplatin', [500, 'mg'])] }), ctx(hook))).toBeNull();
     });
   });
@@ -77,7 +82,12 @@ describe('cisplatin-renal-risk', () => {
     const neuropathy = fact('Peripheral neuropathy', { date: '2026-06-01', sources: ['Condition/neuropathy'] });
     const rec = cisplatinRenalRisk.evaluate(dosingPicture({ neuropathy, draftOrders: [cis()] }), ctx('order-sign'));
     expect(rec).toMatchObject({ indicator: 'warning', values: { reasons: 'peripheral neuropathy' } });
-    expect(rec?.facts).toContainEqual({ label: 'Peripheral neuropathy', value: 'Peripheral neuropathy', date: '2026-06-01', sources: ['Condition/neuropathy'] });
+    expect(rec?.facts).toContainEqual({
+      label: 'Peripheral neuropathy',
+      value: 'Peripheral neuropathy',
+      date: '2026-06-01',
+      sources: ['Condition/neuropathy'],
+    });
     expect(renderRecommendation(rec!).summary).toBe('Prefer carboplatin over cisplatin: peripheral neuropathy');
   });
 
@@ -113,7 +123,10 @@ describe('cisplatin-renal-risk', () => {
       [7, true],
       [8, false],
     ])('creatinine %s days old → suggestion %s', (days, offered) => {
-      const p = dosingPicture({ renal: { ...renal(45), creatinine: lab(1.6, 'mg/dL', { date: daysAgo(days), sources: ['Observation/creatinine'] }) }, draftOrders: [cis()] });
+      const p = dosingPicture({
+        renal: { ...renal(45), creatinine: lab(1.6, 'mg/dL', { date: daysAgo(days), sources: ['Observation/creatinine'] }) },
+        draftOrders: [cis()],
+      });
       const rec = cisplatinRenalRisk.evaluate(p, ctx('order-sign'));
       expect(rec?.indicator).toBe('warning');
       expect(rec?.suggestions.length).toBe(offered ? 1 : 0);
@@ -140,7 +153,10 @@ describe('cisplatin-renal-risk', () => {
 
   describe('kidney function not known or not current', () => {
     it('no GFR for dosing (age 64, no neuropathy) → info asking for creatinine clearance, reason shown', () => {
-      const p = dosingPicture({ renal: { creatinine: NONE, egfr: NONE, crcl: NONE, gfrForDosing: { missing: true, reason: 'no serum creatinine' } }, draftOrders: [cis()] });
+      const p = dosingPicture({
+        renal: { creatinine: NONE, egfr: NONE, crcl: NONE, gfrForDosing: { missing: true, reason: 'no serum creatinine' } },
+        draftOrders: [cis()],
+      });
       const rec = cisplatinRenalRisk.evaluate(p, ctx('order-sign'));
       expect(rec).toMatchObject({ indicator: 'info', variant: 'renal-not-current', suggestions: [] });
       const card = renderRecommendation(rec!);

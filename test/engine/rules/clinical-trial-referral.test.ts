@@ -7,24 +7,45 @@ import { ctx, lungCancer, prostateCancer, smallCell } from '../builders.js';
 import { colonNec, nen, necHistology } from './nec-builders.js';
 
 const evaluate = (p: PatientPicture) => rule.evaluate(p, ctx());
-const nepc = () => colonNec({ cancers: [prostateCancer()], histology: [smallCell()], nen: nen('NEC', { basis: 'small cell histology', date: '2026-10-14', sources: ['DiagnosticReport/bx'] }) });
+const nepc = () =>
+  colonNec({
+    cancers: [prostateCancer()],
+    histology: [smallCell()],
+    nen: nen('NEC', { basis: 'small cell histology', date: '2026-10-14', sources: ['DiagnosticReport/bx'] }),
+  });
 const lungSclc = () => colonNec({ cancers: [lungCancer()], histology: [smallCell({ specimenSite: 'lung', display: 'Small cell carcinoma of lung' })] });
 
 describe('clinical-trial-referral', () => {
   it('NEPC (seed 000): info with the hazard ratio 2.02 and a ClinicalTrials.gov search link', () => {
     const rec = evaluate(nepc());
     expect(rec).toMatchObject({ ruleId: 'clinical-trial-referral', indicator: 'info', variant: 'nepc', suggestions: [] });
-    expect(rec?.links).toEqual([{ label: 'ClinicalTrials.gov: studies of neuroendocrine prostate cancer', url: 'https://clinicaltrials.gov/search?cond=neuroendocrine%20prostate%20cancer' }]);
+    expect(rec?.links).toEqual([
+      {
+        label: 'ClinicalTrials.gov: studies of neuroendocrine prostate cancer',
+        url: 'https://clinicaltrials.gov/search?cond=neuroendocrine%20prostate%20cancer',
+      },
+    ]);
     const card = renderRecommendation(rec!);
     expect(card.summary).toBe('Consider a clinical trial: small cell / neuroendocrine prostate cancer carries a poor prognosis');
     expect(card.detail).toContain('hazard ratio 2.02 for death');
     expect(card.detail).toContain('000_7e1a04049e8d1f07.txt');
-    expect(card.links).toEqual([{ label: 'ClinicalTrials.gov: studies of neuroendocrine prostate cancer', url: 'https://clinicaltrials.gov/search?cond=neuroendocrine%20prostate%20cancer', type: 'absolute' }]);
+    expect(card.links).toEqual([
+      {
+        label: 'ClinicalTrials.gov: studies of neuroendocrine prostate cancer',
+        url: 'https://clinicaltrials.gov/search?cond=neuroendocrine%20prostate%20cancer',
+        type: 'absolute',
+      },
+    ]);
   });
 
   it('cites the class, the cancer and the metastasis with dates and sources', () => {
     expect(evaluate(nepc())?.facts).toEqual([
-      { label: 'Neuroendocrine class', value: 'high-grade neuroendocrine carcinoma: small cell histology', date: '2026-10-14', sources: ['DiagnosticReport/bx'] },
+      {
+        label: 'Neuroendocrine class',
+        value: 'high-grade neuroendocrine carcinoma: small cell histology',
+        date: '2026-10-14',
+        sources: ['DiagnosticReport/bx'],
+      },
       { label: 'Cancer', value: 'Malignant neoplasm of prostate', date: '2019-05-10', sources: ['Condition/pca'] },
       { label: 'Metastasis', value: 'Secondary malignant neoplasm of liver', date: '2026-10-01', sources: ['Condition/liver-met'] },
     ]);
@@ -32,7 +53,11 @@ describe('clinical-trial-referral', () => {
 
   it('extrapulmonary NEC (colon): median survival rarely above 1 year; no hazard ratio', () => {
     const rec = evaluate(colonNec());
-    expect(rec).toMatchObject({ indicator: 'info', variant: 'extrapulmonary', links: [{ url: 'https://clinicaltrials.gov/search?cond=neuroendocrine%20carcinoma' }] });
+    expect(rec).toMatchObject({
+      indicator: 'info',
+      variant: 'extrapulmonary',
+      links: [{ url: 'https://clinicaltrials.gov/search?cond=neuroendocrine%20carcinoma' }],
+    });
     const card = renderRecommendation(rec!);
     expect(card.summary).toContain('rarely has median survival above 1 year');
     expect(card.detail).toContain('median overall survival rarely exceeds 1 year');
@@ -65,9 +90,12 @@ describe('clinical-trial-referral', () => {
   });
 
   describe('near misses', () => {
-    it.each(['NET-G1', 'NET-G2', 'NET-G3', 'high-grade-NEN-unclear', 'NET-G1/G2-presumed', 'NEN-ungraded', 'not-neuroendocrine'] as const)('class %s → no card', (nenClass) => {
-      expect(evaluate(colonNec({ nen: nen(nenClass) }))).toBeNull();
-    });
+    it.each(['NET-G1', 'NET-G2', 'NET-G3', 'high-grade-NEN-unclear', 'NET-G1/G2-presumed', 'NEN-ungraded', 'not-neuroendocrine'] as const)(
+      'class %s → no card',
+      (nenClass) => {
+        expect(evaluate(colonNec({ nen: nen(nenClass) }))).toBeNull();
+      },
+    );
   });
 
   describe('hooks', () => {

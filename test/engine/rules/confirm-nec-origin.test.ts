@@ -24,7 +24,12 @@ describe('confirm-nec-origin', () => {
     expect(card.detail).toContain('000_7e1a04049e8d1f07.txt');
     expect(card.suggestions?.[0]?.actions[0]).toMatchObject({
       type: 'create',
-      resource: { resourceType: 'ServiceRequest', status: 'draft', intent: 'proposal', code: { text: expect.stringContaining('Pathology review of the small cell carcinoma (liver specimen)') } },
+      resource: {
+        resourceType: 'ServiceRequest',
+        status: 'draft',
+        intent: 'proposal',
+        code: { text: expect.stringContaining('Pathology review of the small cell carcinoma (liver specimen)') },
+      },
     });
   });
 

@@ -35,7 +35,15 @@ export function gfr(value: number, overrides: Partial<DerivedFact> = {}): Derive
 }
 
 export function bsa(value: number, overrides: Partial<DerivedFact> = {}): DerivedFact {
-  return { value, unit: 'm2', method: 'Mosteller', formula: `Mosteller = ${value.toFixed(2)} m²`, date: FRESH, sources: ['Observation/weight', 'Observation/height'], ...overrides };
+  return {
+    value,
+    unit: 'm2',
+    method: 'Mosteller',
+    formula: `Mosteller = ${value.toFixed(2)} m²`,
+    date: FRESH,
+    sources: ['Observation/weight', 'Observation/height'],
+    ...overrides,
+  };
 }
 
 const CLASSES: Record<string, DrugClass[]> = {
@@ -81,7 +89,14 @@ export function draftResource(d: DraftOrder): MedicationRequest {
     intent: 'order',
     subject: { reference: 'Patient/p1' },
     medicationCodeableConcept: { text: d.drug ?? d.asRecorded },
-    dosageInstruction: [{ text: d.asRecorded, ...(d.dose ? { doseAndRate: [{ doseQuantity: { value: d.dose.value, unit: d.dose.unit, system: 'http://unitsofmeasure.org', code: d.dose.unit } }] } : {}) }],
+    dosageInstruction: [
+      {
+        text: d.asRecorded,
+        ...(d.dose
+          ? { doseAndRate: [{ doseQuantity: { value: d.dose.value, unit: d.dose.unit, system: 'http://unitsofmeasure.org', code: d.dose.unit } }] }
+          : {}),
+      },
+    ],
   };
 }
 

@@ -22,7 +22,12 @@ describe('grade-before-therapy', () => {
       const sr = card.suggestions?.[0]?.actions[0];
       if (sr?.type !== 'create') throw new Error('expected a create action');
       const resource = sr.resource as ServiceRequest;
-      expect(resource).toMatchObject({ resourceType: 'ServiceRequest', status: 'draft', intent: 'proposal', code: { text: expect.stringContaining('Ki-67 index and pathology review') } });
+      expect(resource).toMatchObject({
+        resourceType: 'ServiceRequest',
+        status: 'draft',
+        intent: 'proposal',
+        code: { text: expect.stringContaining('Ki-67 index and pathology review') },
+      });
       expect(resource.code?.coding).toBeUndefined();
       expect(resource.category?.[0]?.text).toBe('pathology');
       expect(resource.note?.[0]?.text).toContain('verify before signing');
@@ -31,13 +36,19 @@ describe('grade-before-therapy', () => {
     it('cites the classification and Ki-67 with date and source', () => {
       const rec = rule.evaluate(nenPicture('high-grade-NEN-unclear', { ki67: ki67(35) }), ctx());
       expect(rec?.facts).toEqual([
-        { label: 'Neuroendocrine classification', value: expect.stringContaining('differentiation unknown'), date: '2026-10-02', sources: ['DiagnosticReport/colon-bx'] },
+        {
+          label: 'Neuroendocrine classification',
+          value: expect.stringContaining('differentiation unknown'),
+          date: '2026-10-02',
+          sources: ['DiagnosticReport/colon-bx'],
+        },
         { label: 'Ki-67', value: '35 %', date: '2026-10-02', sources: ['Observation/ki67'] },
       ]);
     });
 
     it('no card when no grading problem', () => {
-      for (const nenClass of ['NEC', 'NET-G1', 'NET-G2', 'NET-G3', 'not-neuroendocrine'] as const) expect(rule.evaluate(nenPicture(nenClass), ctx())).toBeNull();
+      for (const nenClass of ['NEC', 'NET-G1', 'NET-G2', 'NET-G3', 'not-neuroendocrine'] as const)
+        expect(rule.evaluate(nenPicture(nenClass), ctx())).toBeNull();
     });
   });
 
@@ -52,16 +63,26 @@ describe('grade-before-therapy', () => {
       [55, 'favours a well-differentiated NET G3'],
       [55.1, 'favours a carcinoma'],
     ])('Ki-67 %s → %s', (value, text) => {
-      expect(rule.evaluate(nenPicture('high-grade-NEN-unclear', { ki67: ki67(value) }), ctx())?.values.highGradeNote).toContain(`Here Ki-67 is ${value} %: this ${text}`);
+      expect(rule.evaluate(nenPicture('high-grade-NEN-unclear', { ki67: ki67(value) }), ctx())?.values.highGradeNote).toContain(
+        `Here Ki-67 is ${value} %: this ${text}`,
+      );
     });
 
     it('Ki-67 20 % (high grade from the mitotic count) → no Ki-67 position', () => {
-      const note = rule.evaluate(nenPicture('high-grade-NEN-unclear', { ki67: ki67(20), mitoticCount: lab(25, 'per 2 mm²', '2026-10-02', 'Observation/mitoses') }), ctx())?.values.highGradeNote;
+      const note = rule.evaluate(
+        nenPicture('high-grade-NEN-unclear', { ki67: ki67(20), mitoticCount: lab(25, 'per 2 mm²', '2026-10-02', 'Observation/mitoses') }),
+        ctx(),
+      )?.values.highGradeNote;
       expect(note).not.toContain('Here Ki-67');
     });
 
     it('progressing → "do not delay systemic therapy while review is pending", with the status cited', () => {
-      const rec = rule.evaluate(nenPicture('high-grade-NEN-unclear', { diseaseStatus: known<'progressing' | 'stable' | 'responding' | 'unknown'>('progressing', '2026-11-10', 'Observation/status') }), ctx());
+      const rec = rule.evaluate(
+        nenPicture('high-grade-NEN-unclear', {
+          diseaseStatus: known<'progressing' | 'stable' | 'responding' | 'unknown'>('progressing', '2026-11-10', 'Observation/status'),
+        }),
+        ctx(),
+      );
       expect(renderRecommendation(rec!).detail).toContain('do not delay systemic therapy while review is pending');
       expect(rec?.facts).toContainEqual({ label: 'Disease status', value: 'progressing', date: '2026-11-10', sources: ['Observation/status'] });
     });
@@ -71,7 +92,10 @@ describe('grade-before-therapy', () => {
     });
 
     it('other classes get neither note, even when progressing', () => {
-      const rec = rule.evaluate(nenPicture('NEN-ungraded', { diseaseStatus: known<'progressing' | 'stable' | 'responding' | 'unknown'>('progressing', '2026-11-10') }), ctx());
+      const rec = rule.evaluate(
+        nenPicture('NEN-ungraded', { diseaseStatus: known<'progressing' | 'stable' | 'responding' | 'unknown'>('progressing', '2026-11-10') }),
+        ctx(),
+      );
       expect(rec?.values).toMatchObject({ highGradeNote: '', progressionNote: '' });
     });
   });
@@ -79,7 +103,18 @@ describe('grade-before-therapy', () => {
   describe('pathology review already pending', () => {
     it('ordered review on record → no proposal, the card says it is pending', () => {
       const rec = rule.evaluate(
-        nenPicture('NEN-ungraded', { procedures: [{ procedure: 'ki67-pathology-review', category: 'pathology-review', status: 'ordered', display: 'Ki-67 pathology review', date: '2026-11-15', sources: ['ServiceRequest/rev'] }] }),
+        nenPicture('NEN-ungraded', {
+          procedures: [
+            {
+              procedure: 'ki67-pathology-review',
+              category: 'pathology-review',
+              status: 'ordered',
+              display: 'Ki-67 pathology review',
+              date: '2026-11-15',
+              sources: ['ServiceRequest/rev'],
+            },
+          ],
+        }),
         ctx(),
       );
       expect(rec?.suggestions).toEqual([]);
@@ -88,7 +123,18 @@ describe('grade-before-therapy', () => {
 
     it('a completed review does not suppress the proposal', () => {
       const rec = rule.evaluate(
-        nenPicture('NEN-ungraded', { procedures: [{ procedure: 'ki67-pathology-review', category: 'pathology-review', status: 'done', display: 'Ki-67 pathology review', date: '2026-11-15', sources: ['Procedure/rev'] }] }),
+        nenPicture('NEN-ungraded', {
+          procedures: [
+            {
+              procedure: 'ki67-pathology-review',
+              category: 'pathology-review',
+              status: 'done',
+              display: 'Ki-67 pathology review',
+              date: '2026-11-15',
+              sources: ['Procedure/rev'],
+            },
+          ],
+        }),
         ctx(),
       );
       expect(rec?.suggestions).toHaveLength(1);
@@ -130,7 +176,10 @@ describe('grade-before-therapy', () => {
     });
 
     it('etoposide in scope with carboplatin current → platinum–etoposide ordered → warning', () => {
-      const rec = rule.evaluate(nenPicture('NEN-ungraded', { therapies: [rx('carboplatin', { status: 'current' })], draftOrders: [order('etoposide')] }), ctx(hook));
+      const rec = rule.evaluate(
+        nenPicture('NEN-ungraded', { therapies: [rx('carboplatin', { status: 'current' })], draftOrders: [order('etoposide')] }),
+        ctx(hook),
+      );
       expect(rec?.values.drug).toBe('etoposide');
     });
 
@@ -139,7 +188,8 @@ describe('grade-before-therapy', () => {
     });
 
     it('graded classes do not fire on NEN-directed orders', () => {
-      for (const nenClass of ['NEC', 'NET-G2', 'NET-G3'] as const) expect(rule.evaluate(nenPicture(nenClass, { draftOrders: [order('octreotide')] }), ctx(hook))).toBeNull();
+      for (const nenClass of ['NEC', 'NET-G2', 'NET-G3'] as const)
+        expect(rule.evaluate(nenPicture(nenClass, { draftOrders: [order('octreotide')] }), ctx(hook))).toBeNull();
     });
   });
 

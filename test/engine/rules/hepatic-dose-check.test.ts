@@ -29,7 +29,12 @@ describe('hepatic-dose-check', () => {
     it('docetaxel with bilirubin above the upper limit of normal → critical', () => {
       const rec = run([doce()], { bilirubin: bili(1.5) }, {}, ctx(hook));
       expect(rec).toMatchObject({ ruleId: 'hepatic-dose-check', indicator: 'critical', variant: 'avoid', suggestions: [] });
-      expect(rec?.facts).toContainEqual({ label: 'Bilirubin', value: '1.5 mg/dL (upper limit of normal 1.2 mg/dL)', date: daysAgo(3), sources: ['Observation/bili'] });
+      expect(rec?.facts).toContainEqual({
+        label: 'Bilirubin',
+        value: '1.5 mg/dL (upper limit of normal 1.2 mg/dL)',
+        date: daysAgo(3),
+        sources: ['Observation/bili'],
+      });
       const card = renderRecommendation(rec!);
       expect(card.summary).toBe('Avoid docetaxel: bilirubin 1.5 mg/dL is above the upper limit of normal');
       expect(card.detail).toContain('000_7e1a04049e8d1f07.txt');
@@ -62,7 +67,9 @@ describe('hepatic-dose-check', () => {
 
     it('transaminases with alkaline phosphatase: summary names them and the facts cite them', () => {
       const rec = run([doce()], { ast: ast(80), alt: alt(90), alp: alp(400) });
-      expect(renderRecommendation(rec!).summary).toBe('Avoid docetaxel: AST and ALT above 1.5 × and alkaline phosphatase above 2.5 × the upper limit of normal');
+      expect(renderRecommendation(rec!).summary).toBe(
+        'Avoid docetaxel: AST and ALT above 1.5 × and alkaline phosphatase above 2.5 × the upper limit of normal',
+      );
       expect(rec?.facts.map((f) => f.label)).toEqual(['docetaxel being ordered', 'AST', 'ALT', 'Alkaline phosphatase']);
     });
 
@@ -77,13 +84,26 @@ describe('hepatic-dose-check', () => {
         {
           labelKey: 'liverPanel',
           isRecommended: true,
-          actions: [{ kind: 'propose-service', order: expect.objectContaining({ text: 'Liver panel: AST, ALT, total bilirubin, alkaline phosphatase', category: 'laboratory' }) }],
+          actions: [
+            {
+              kind: 'propose-service',
+              order: expect.objectContaining({ text: 'Liver panel: AST, ALT, total bilirubin, alkaline phosphatase', category: 'laboratory' }),
+            },
+          ],
         },
       ]);
       const card = renderRecommendation(rec!);
       expect(card.summary).toBe('Check liver tests before docetaxel: no bilirubin, AST, ALT and alkaline phosphatase from the last 7 days');
       const created = card.suggestions?.[0]?.actions[0];
-      expect(created).toMatchObject({ type: 'create', resource: { resourceType: 'ServiceRequest', status: 'draft', intent: 'proposal', code: { text: 'Liver panel: AST, ALT, total bilirubin, alkaline phosphatase' } } });
+      expect(created).toMatchObject({
+        type: 'create',
+        resource: {
+          resourceType: 'ServiceRequest',
+          status: 'draft',
+          intent: 'proposal',
+          code: { text: 'Liver panel: AST, ALT, total bilirubin, alkaline phosphatase' },
+        },
+      });
       expect(created && 'resource' in created ? (created.resource as ServiceRequest).code?.coding : 'x').toBeUndefined();
     });
 
@@ -151,7 +171,10 @@ describe('hepatic-dose-check', () => {
       expect(rec).toMatchObject({ indicator: 'warning', variant: 'reduce', values: { target: '15' } });
       const card = renderRecommendation(rec!, { [d.ref]: draftResource(d) });
       expect(card.summary).toBe('Reduce cabazitaxel to 15 mg/m²: moderate hepatic impairment (bilirubin 2 × the upper limit of normal)');
-      expect(card.suggestions?.[0]?.actions[0]).toMatchObject({ type: 'update', resource: { dosageInstruction: [{ doseAndRate: [{ doseQuantity: { value: 15, unit: 'mg/m2' } }] }] } });
+      expect(card.suggestions?.[0]?.actions[0]).toMatchObject({
+        type: 'update',
+        resource: { dosageInstruction: [{ doseAndRate: [{ doseQuantity: { value: 15, unit: 'mg/m2' } }] }] },
+      });
       expect(card.detail).toContain('Verify before signing');
     });
 

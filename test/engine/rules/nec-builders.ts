@@ -1,4 +1,16 @@
-import type { Cancer, DerivedFact, DraftOrder, DrugClass, HistologyFinding, LabFact, Metastasis, NenClass, NenClassification, PatientPicture, Therapy } from '../../../src/engine/picture.js';
+import type {
+  Cancer,
+  DerivedFact,
+  DraftOrder,
+  DrugClass,
+  HistologyFinding,
+  LabFact,
+  Metastasis,
+  NenClass,
+  NenClassification,
+  PatientPicture,
+  Therapy,
+} from '../../../src/engine/picture.js';
 import { picture } from '../builders.js';
 
 /** Builders for the "nec" rule group (start-platinum-etoposide, second-line-options, trials, NET grades). */
@@ -70,7 +82,14 @@ export function nen(nenClass: NenClass, overrides: Partial<NenClassification> = 
 }
 
 export function liverMet(overrides: Partial<Metastasis> = {}): Metastasis {
-  return { site: 'liver', visceral: true, display: 'Secondary malignant neoplasm of liver', date: '2026-10-01', sources: ['Condition/liver-met'], ...overrides };
+  return {
+    site: 'liver',
+    visceral: true,
+    display: 'Secondary malignant neoplasm of liver',
+    date: '2026-10-01',
+    sources: ['Condition/liver-met'],
+    ...overrides,
+  };
 }
 
 export function boneMet(overrides: Partial<Metastasis> = {}): Metastasis {
@@ -90,7 +109,14 @@ export function ki67(value: number, date = '2026-10-02'): LabFact {
 }
 
 export function bsaFact(value = 1.9, date = '2026-11-20'): DerivedFact {
-  return { value, unit: 'm2', method: 'mosteller', formula: `√(75.0 kg × 175.0 cm / 3600) = ${value.toFixed(2)} m²`, date, sources: ['Observation/weight', 'Observation/height'] };
+  return {
+    value,
+    unit: 'm2',
+    method: 'mosteller',
+    formula: `√(75.0 kg × 175.0 cm / 3600) = ${value.toFixed(2)} m²`,
+    date,
+    sources: ['Observation/weight', 'Observation/height'],
+  };
 }
 
 export function gfrFact(value = 80, date = '2026-11-20'): DerivedFact {
@@ -147,7 +173,15 @@ export function order(drug: string, overrides: Partial<DraftOrder> = {}): DraftO
 }
 
 export function procedureOrder(procedure: string, overrides: Partial<DraftOrder> = {}): DraftOrder {
-  return { ref: `ServiceRequest/draft-${procedure}`, resourceType: 'ServiceRequest', procedure, asRecorded: `${procedure} order`, classes: [], inScope: true, ...overrides };
+  return {
+    ref: `ServiceRequest/draft-${procedure}`,
+    resourceType: 'ServiceRequest',
+    procedure,
+    asRecorded: `${procedure} order`,
+    classes: [],
+    inScope: true,
+    ...overrides,
+  };
 }
 
 /**

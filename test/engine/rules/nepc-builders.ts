@@ -50,7 +50,15 @@ export function medDraft(drug: string, overrides: Partial<DraftOrder> = {}): Dra
 
 /** A draft ServiceRequest (PSA test, CT, biopsy) in the hook's context. */
 export function serviceDraft(procedure: string, overrides: Partial<DraftOrder> = {}): DraftOrder {
-  return { ref: `ServiceRequest/draft-${procedure}`, resourceType: 'ServiceRequest', procedure, asRecorded: `${procedure} draft`, classes: [], inScope: true, ...overrides };
+  return {
+    ref: `ServiceRequest/draft-${procedure}`,
+    resourceType: 'ServiceRequest',
+    procedure,
+    asRecorded: `${procedure} draft`,
+    classes: [],
+    inScope: true,
+    ...overrides,
+  };
 }
 
 const VISCERAL = new Set<MetastasisSite>(['liver', 'lung', 'pleura', 'brain', 'adrenal', 'peritoneum']);
@@ -74,7 +82,12 @@ export function psa(value: number, date: string, overrides: Partial<LabFact> = {
   return { value, unit: 'ng/mL', date, sources: [`Observation/psa-${date}`], ...overrides };
 }
 
-export function procedure(id: string, category: ProcedureRecord['category'], date: string | undefined, overrides: Partial<ProcedureRecord> = {}): ProcedureRecord {
+export function procedure(
+  id: string,
+  category: ProcedureRecord['category'],
+  date: string | undefined,
+  overrides: Partial<ProcedureRecord> = {},
+): ProcedureRecord {
   return { procedure: id, category, status: 'done', display: id, ...(date ? { date } : {}), sources: [`Procedure/${id}-${date ?? 'undated'}`], ...overrides };
 }
 
@@ -84,5 +97,12 @@ export function renalCellCarcinoma(overrides: Partial<Cancer> = {}): Cancer {
 
 /** The active MedicationRequest a stop suggestion updates (renderRecommendation needs it to build the update). */
 export function activeRequest(drug: string): MedicationRequest {
-  return { resourceType: 'MedicationRequest', id: drug, status: 'active', intent: 'order', subject: { reference: 'Patient/p1' }, medicationCodeableConcept: { text: drug } };
+  return {
+    resourceType: 'MedicationRequest',
+    id: drug,
+    status: 'active',
+    intent: 'order',
+    subject: { reference: 'Patient/p1' },
+    medicationCodeableConcept: { text: drug },
+  };
 }

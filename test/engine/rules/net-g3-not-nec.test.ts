@@ -24,7 +24,12 @@ describe('net-g3-not-nec', () => {
 
   it('cites the class and the Ki-67 with date and source', () => {
     expect(evaluate(netG3())?.facts).toEqual([
-      { label: 'Neuroendocrine class', value: expect.stringContaining('well-differentiated neuroendocrine tumour, grade 3'), date: '2026-10-02', sources: ['DiagnosticReport/colon-bx'] },
+      {
+        label: 'Neuroendocrine class',
+        value: expect.stringContaining('well-differentiated neuroendocrine tumour, grade 3'),
+        date: '2026-10-02',
+        sources: ['DiagnosticReport/colon-bx'],
+      },
       { label: 'Ki-67', value: '35 %', date: '2026-10-02', sources: ['Observation/ki67'] },
     ]);
   });
@@ -43,9 +48,12 @@ describe('net-g3-not-nec', () => {
   });
 
   describe('near misses', () => {
-    it.each(['NEC', 'NET-G1', 'NET-G2', 'high-grade-NEN-unclear', 'NET-G1/G2-presumed', 'NEN-ungraded', 'not-neuroendocrine'] as const)('class %s → no card', (nenClass) => {
-      expect(evaluate(netG3({ nen: nen(nenClass) }))).toBeNull();
-    });
+    it.each(['NEC', 'NET-G1', 'NET-G2', 'high-grade-NEN-unclear', 'NET-G1/G2-presumed', 'NEN-ungraded', 'not-neuroendocrine'] as const)(
+      'class %s → no card',
+      (nenClass) => {
+        expect(evaluate(netG3({ nen: nen(nenClass) }))).toBeNull();
+      },
+    );
   });
 
   describe('hooks', () => {

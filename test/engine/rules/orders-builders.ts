@@ -1,6 +1,16 @@
 import type { MedicationRequest } from 'fhir/r4.js';
 import { classifyNen } from '../../../src/engine/classify/nen.js';
-import type { Cancer, DraftOrder, DrugClass, HistologyFinding, LabFact, Metastasis, MetastasisSite, PatientPicture, Therapy } from '../../../src/engine/picture.js';
+import type {
+  Cancer,
+  DraftOrder,
+  DrugClass,
+  HistologyFinding,
+  LabFact,
+  Metastasis,
+  MetastasisSite,
+  PatientPicture,
+  Therapy,
+} from '../../../src/engine/picture.js';
 import { draft, picture, therapy } from '../builders.js';
 
 /**
@@ -53,7 +63,14 @@ export function mitoses(value: number, overrides: Partial<LabFact> = {}): LabFac
 const VISCERAL = new Set<MetastasisSite>(['liver', 'lung', 'pleura', 'brain', 'adrenal', 'peritoneum']);
 
 export function metastasis(site: MetastasisSite, overrides: Partial<Metastasis> = {}): Metastasis {
-  return { site, visceral: VISCERAL.has(site), display: `Secondary malignant neoplasm (${site})`, date: '2026-09-20', sources: [`Condition/met-${site}`], ...overrides };
+  return {
+    site,
+    visceral: VISCERAL.has(site),
+    display: `Secondary malignant neoplasm (${site})`,
+    date: '2026-09-20',
+    sources: [`Condition/met-${site}`],
+    ...overrides,
+  };
 }
 
 /** A picture whose `nen` is the real classification of its histology, Ki-67 and mitoses (unless given). */
@@ -69,7 +86,12 @@ export function necPicture(overrides: Partial<PatientPicture> = {}): PatientPict
 
 /** A well-differentiated small-intestinal NET graded by Ki-67 (WHO 2019 digestive). */
 export function netPicture(ki: number, overrides: Partial<PatientPicture> = {}): PatientPicture {
-  return classified({ cancers: [{ primarySite: 'other', display: 'Neuroendocrine tumour of ileum', date: '2026-09-20', sources: ['Condition/ileum'] }], histology: [netHistology()], ki67: ki67(ki), ...overrides });
+  return classified({
+    cancers: [{ primarySite: 'other', display: 'Neuroendocrine tumour of ileum', date: '2026-09-20', sources: ['Condition/ileum'] }],
+    histology: [netHistology()],
+    ki67: ki67(ki),
+    ...overrides,
+  });
 }
 
 /** A lung NET graded by mitoses per 2 mm² (typical / atypical carcinoid). */
@@ -122,12 +144,31 @@ export function serviceDraft(procedure: string | undefined, asRecorded: string, 
 /** Past carboplatin + etoposide course, both given up to `date`. */
 export function pastPlatinumEtoposide(date = '2026-10-20'): Therapy[] {
   return [
-    med('carboplatin', { status: 'past', date: '2026-10-01', lastDate: date, ref: 'MedicationRequest/carboplatin-c1', sources: ['MedicationRequest/carboplatin-c1'] }),
-    med('etoposide', { status: 'past', date: '2026-10-01', lastDate: date, ref: 'MedicationRequest/etoposide-c1', sources: ['MedicationRequest/etoposide-c1'] }),
+    med('carboplatin', {
+      status: 'past',
+      date: '2026-10-01',
+      lastDate: date,
+      ref: 'MedicationRequest/carboplatin-c1',
+      sources: ['MedicationRequest/carboplatin-c1'],
+    }),
+    med('etoposide', {
+      status: 'past',
+      date: '2026-10-01',
+      lastDate: date,
+      ref: 'MedicationRequest/etoposide-c1',
+      sources: ['MedicationRequest/etoposide-c1'],
+    }),
   ];
 }
 
 /** An active MedicationRequest a stop suggestion can update (valid R4). */
 export function activeRequest(id: string, text: string): MedicationRequest {
-  return { resourceType: 'MedicationRequest', id, status: 'active', intent: 'order', subject: { reference: 'Patient/p1' }, medicationCodeableConcept: { text } };
+  return {
+    resourceType: 'MedicationRequest',
+    id,
+    status: 'active',
+    intent: 'order',
+    subject: { reference: 'Patient/p1' },
+    medicationCodeableConcept: { text },
+  };
 }

@@ -8,7 +8,11 @@ import { daysAgo, medDraft, procedure, serviceDraft } from './nepc-builders.js';
 const rule = parpiWithoutHrr;
 const hrr = (value: BiomarkerResult): Fact<BiomarkerResult> => ({ value, date: '2026-09-01', sources: ['Observation/hrr'] });
 const withHrr = (value: BiomarkerResult | undefined, overrides = {}) =>
-  seed000({ draftOrders: [medDraft('olaparib')], biomarkers: { brafV600E: NONE, msiHighOrDmmr: NONE, tmb: NONE, hrr: value ? hrr(value) : NONE }, ...overrides });
+  seed000({
+    draftOrders: [medDraft('olaparib')],
+    biomarkers: { brafV600E: NONE, msiHighOrDmmr: NONE, tmb: NONE, hrr: value ? hrr(value) : NONE },
+    ...overrides,
+  });
 
 describe('parpi-without-hrr', () => {
   describe.each(['order-select', 'order-sign'] as const)('%s', (hook) => {
@@ -19,7 +23,9 @@ describe('parpi-without-hrr', () => {
         indicator: 'info',
         variant: 'untested',
         values: { drug: 'olaparib', testStatus: 'No homologous recombination repair result is on record (not recorded).' },
-        suggestions: [{ labelKey: 'order-test', isRecommended: true, actions: [{ kind: 'propose-service', order: { procedure: 'genomic-test', category: 'genetics' } }] }],
+        suggestions: [
+          { labelKey: 'order-test', isRecommended: true, actions: [{ kind: 'propose-service', order: { procedure: 'genomic-test', category: 'genetics' } }] },
+        ],
       });
       expect(rec?.facts).toEqual([
         { label: 'Prostate cancer', value: 'Malignant neoplasm of prostate', date: '2019-05-10', sources: ['Condition/pca'] },
@@ -30,7 +36,12 @@ describe('parpi-without-hrr', () => {
       expect(card.summary).toBe('Order homologous recombination repair gene testing first: olaparib is for repair-altered prostate cancer');
       expect(card.suggestions?.[0]?.actions[0]).toMatchObject({
         type: 'create',
-        resource: { resourceType: 'ServiceRequest', status: 'draft', intent: 'proposal', code: { text: expect.stringContaining('Homologous recombination repair (HRR) gene testing') } },
+        resource: {
+          resourceType: 'ServiceRequest',
+          status: 'draft',
+          intent: 'proposal',
+          code: { text: expect.stringContaining('Homologous recombination repair (HRR) gene testing') },
+        },
       });
       expect(card.detail).toContain('verify before signing');
       expect(card.detail).toContain('000_7e1a04049e8d1f07.txt');
@@ -40,7 +51,12 @@ describe('parpi-without-hrr', () => {
     it('tested negative → info with the mutual-exclusivity wording, no test proposed', () => {
       const rec = rule.evaluate(withHrr('negative'), ctx(hook));
       expect(rec).toMatchObject({ indicator: 'info', variant: 'negative', suggestions: [] });
-      expect(rec?.facts).toContainEqual({ label: 'Homologous recombination repair gene alteration', value: 'negative', date: '2026-09-01', sources: ['Observation/hrr'] });
+      expect(rec?.facts).toContainEqual({
+        label: 'Homologous recombination repair gene alteration',
+        value: 'negative',
+        date: '2026-09-01',
+        sources: ['Observation/hrr'],
+      });
       const card = renderRecommendation(rec!);
       expect(card.summary).toBe('Homologous recombination repair testing was negative: olaparib is for repair-altered disease (trials)');
       expect(card.detail).toContain('DNA-repair alterations and small cell histology rarely co-occur');

@@ -28,7 +28,12 @@ describe('platinum-in-low-grade-net', () => {
         },
       ]);
       expect(rec?.facts).toEqual([
-        { label: 'Neuroendocrine class', value: 'well-differentiated neuroendocrine tumour, grade 2 — Well-differentiated neuroendocrine tumour, Ki-67 12 % → G2', date: '2026-09-25', sources: ['DiagnosticReport/path', 'Observation/ki67'] },
+        {
+          label: 'Neuroendocrine class',
+          value: 'well-differentiated neuroendocrine tumour, grade 2 — Well-differentiated neuroendocrine tumour, Ki-67 12 % → G2',
+          date: '2026-09-25',
+          sources: ['DiagnosticReport/path', 'Observation/ki67'],
+        },
         { label: 'Being ordered', value: 'carboplatin draft', sources: ['MedicationRequest/draft-carboplatin'] },
         { label: 'Being ordered', value: 'etoposide draft', sources: ['MedicationRequest/draft-etoposide'] },
       ]);
@@ -94,7 +99,11 @@ describe('platinum-in-low-grade-net', () => {
       it.each([
         ['presumed G1/G2 (differentiation unknown, Ki-67 20 %)', () => classified({ histology: [unspecified], ki67: ki67(20) })],
         ['high-grade, unclear (differentiation unknown, Ki-67 20.1 %)', () => classified({ histology: [unspecified], ki67: ki67(20.1) })],
-        ['ungraded NET (no Ki-67, no mitoses)', () => classified({ histology: [necHistology({ histologyClass: 'net-well-differentiated', differentiation: 'well', specimenSite: 'small-intestine' })] })],
+        [
+          'ungraded NET (no Ki-67, no mitoses)',
+          () =>
+            classified({ histology: [necHistology({ histologyClass: 'net-well-differentiated', differentiation: 'well', specimenSite: 'small-intestine' })] }),
+        ],
         ['NEC', () => necPicture()],
         ['no neuroendocrine histology', () => classified({})],
       ])('%s → no card', (_label, build) => {
@@ -119,7 +128,10 @@ describe('platinum-in-low-grade-net', () => {
       it.each([
         ['carboplatin drafted alone', { draftOrders: [medDraft('carboplatin')] }],
         ['etoposide drafted alone', { draftOrders: [medDraft('etoposide')] }],
-        ['carboplatin drafted, etoposide in the past (not current)', { therapies: [med('etoposide', { status: 'past' })], draftOrders: [medDraft('carboplatin')] }],
+        [
+          'carboplatin drafted, etoposide in the past (not current)',
+          { therapies: [med('etoposide', { status: 'past' })], draftOrders: [medDraft('carboplatin')] },
+        ],
         ['both current, nothing drafted', { therapies: [med('carboplatin'), med('etoposide')], draftOrders: [] }],
         ['both drafts out of scope (not among selections)', { draftOrders: carboEtoposide({ inScope: false }) }],
         ['a different regimen (capecitabine)', { draftOrders: [medDraft('capecitabine')] }],
@@ -128,7 +140,10 @@ describe('platinum-in-low-grade-net', () => {
       });
 
       it('one of the two drafts in scope → fires and removes both drafts of the regimen', () => {
-        const rec = platinumInLowGradeNet.evaluate(netPicture(8, { draftOrders: [medDraft('carboplatin'), medDraft('etoposide', { inScope: false })] }), ctx(hook));
+        const rec = platinumInLowGradeNet.evaluate(
+          netPicture(8, { draftOrders: [medDraft('carboplatin'), medDraft('etoposide', { inScope: false })] }),
+          ctx(hook),
+        );
         expect(rec?.suggestions[0]?.actions).toHaveLength(2);
         expect(rec?.facts[2]).toEqual({ label: 'In the same order set', value: 'etoposide draft', sources: ['MedicationRequest/draft-etoposide'] });
       });

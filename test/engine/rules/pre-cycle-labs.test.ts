@@ -48,7 +48,12 @@ describe('pre-cycle-labs', () => {
     it('critical counts: summary names drug and values, facts cite them with dates, no lab order', () => {
       const rec = run([carbo()], { anc: anc(0.8), platelets: plt(45) });
       expect(rec).toMatchObject({ ruleId: 'pre-cycle-labs', indicator: 'critical', variant: 'critical', suggestions: [] });
-      expect(rec?.facts).toContainEqual({ label: 'Absolute neutrophil count', value: '0.8 ×10⁹/L (threshold 1.5; critical below 1)', date: daysAgo(3), sources: ['Observation/anc'] });
+      expect(rec?.facts).toContainEqual({
+        label: 'Absolute neutrophil count',
+        value: '0.8 ×10⁹/L (threshold 1.5; critical below 1)',
+        date: daysAgo(3),
+        sources: ['Observation/anc'],
+      });
       const card = renderRecommendation(rec!);
       expect(card.summary).toBe('Blood counts too low to give carboplatin: neutrophils 0.8 ×10⁹/L and platelets 45 ×10⁹/L');
       expect(card.detail).toContain('000_7e1a04049e8d1f07.txt');
@@ -171,7 +176,10 @@ describe('pre-cycle-labs', () => {
       const created = card.suggestions?.[0]?.actions ?? [];
       expect(created).toHaveLength(3);
       for (const a of created) {
-        expect(a).toMatchObject({ type: 'create', resource: { resourceType: 'ServiceRequest', status: 'draft', intent: 'proposal', category: [{ text: 'laboratory' }] } });
+        expect(a).toMatchObject({
+          type: 'create',
+          resource: { resourceType: 'ServiceRequest', status: 'draft', intent: 'proposal', category: [{ text: 'laboratory' }] },
+        });
         expect('resource' in a ? (a.resource as ServiceRequest).code?.coding : 'x').toBeUndefined();
       }
       expect(card.detail).toContain('verify before signing');
@@ -179,12 +187,23 @@ describe('pre-cycle-labs', () => {
   });
 
   describe('which drafts count', () => {
-    it.each(['cisplatin', 'carboplatin', 'etoposide', 'docetaxel', 'cabazitaxel', 'topotecan', 'irinotecan', 'oxaliplatin', 'fluorouracil', 'capecitabine', 'temozolomide', 'lurbinectedin', 'radium-223'])(
-      '%s without a blood count → warning',
-      (drug) => {
-        expect(run([chemo(drug)], { anc: NONE, platelets: NONE })?.indicator).toBe('warning');
-      },
-    );
+    it.each([
+      'cisplatin',
+      'carboplatin',
+      'etoposide',
+      'docetaxel',
+      'cabazitaxel',
+      'topotecan',
+      'irinotecan',
+      'oxaliplatin',
+      'fluorouracil',
+      'capecitabine',
+      'temozolomide',
+      'lurbinectedin',
+      'radium-223',
+    ])('%s without a blood count → warning', (drug) => {
+      expect(run([chemo(drug)], { anc: NONE, platelets: NONE })?.indicator).toBe('warning');
+    });
 
     it.each(['leucovorin', 'leuprolide', 'axitinib'])('%s (not cytotoxic) → no card', (drug) => {
       expect(run([chemo(drug)], { anc: NONE, platelets: NONE })).toBeNull();

@@ -5,7 +5,8 @@ import { ctx, lungCancer, picture, prostateCancer, seed000, smallCell } from '..
 import { daysAgo, procedure, psa, serviceDraft } from './nepc-builders.js';
 
 const rule = psaUnreliableNepc;
-const ct = (days: number | undefined, overrides = {}) => procedure('ct-chest-abdomen-pelvis', 'imaging', days === undefined ? undefined : daysAgo(days), overrides);
+const ct = (days: number | undefined, overrides = {}) =>
+  procedure('ct-chest-abdomen-pelvis', 'imaging', days === undefined ? undefined : daysAgo(days), overrides);
 const psaOrder = (overrides = {}) => serviceDraft('psa-test-order', { asRecorded: 'PSA, total', ...overrides });
 
 describe('psa-unreliable-nepc', () => {
@@ -36,8 +37,18 @@ describe('psa-unreliable-nepc', () => {
       const nse = { value: 48, unit: 'ng/mL', referenceHigh: 16.3, date: '2026-10-20', sources: ['Observation/nse'] };
       const cga = { value: 90, unit: 'ng/mL', referenceHigh: 100, date: '2026-10-20', sources: ['Observation/cga'] };
       const rec = rule.evaluate(seed000({ markers: { nse, chromograninA: cga } }), ctx());
-      expect(rec?.facts).toContainEqual({ label: 'Neuron-specific enolase', value: '48 ng/mL (upper limit 16.3 ng/mL: raised)', date: '2026-10-20', sources: ['Observation/nse'] });
-      expect(rec?.facts).toContainEqual({ label: 'Chromogranin A', value: '90 ng/mL (upper limit 100 ng/mL)', date: '2026-10-20', sources: ['Observation/cga'] });
+      expect(rec?.facts).toContainEqual({
+        label: 'Neuron-specific enolase',
+        value: '48 ng/mL (upper limit 16.3 ng/mL: raised)',
+        date: '2026-10-20',
+        sources: ['Observation/nse'],
+      });
+      expect(rec?.facts).toContainEqual({
+        label: 'Chromogranin A',
+        value: '90 ng/mL (upper limit 100 ng/mL)',
+        date: '2026-10-20',
+        sources: ['Observation/cga'],
+      });
       expect(renderRecommendation(rec!).detail).toContain('proton-pump inhibitors');
     });
 
@@ -77,7 +88,12 @@ describe('psa-unreliable-nepc', () => {
       expect(card.suggestions?.[0]?.actions).toHaveLength(1);
       expect(card.suggestions?.[0]?.actions[0]).toMatchObject({
         type: 'create',
-        resource: { resourceType: 'ServiceRequest', status: 'draft', intent: 'proposal', code: { text: 'CT chest, abdomen and pelvis (RECIST 1.1 response assessment)' } },
+        resource: {
+          resourceType: 'ServiceRequest',
+          status: 'draft',
+          intent: 'proposal',
+          code: { text: 'CT chest, abdomen and pelvis (RECIST 1.1 response assessment)' },
+        },
       });
       expect(card.detail).toContain('verify before signing');
     });

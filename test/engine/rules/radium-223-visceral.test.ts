@@ -71,7 +71,9 @@ describe('radium-223-visceral', () => {
     });
 
     it('several visceral sites are all named', () => {
-      expect(rule.evaluate(onRadium({ metastases: [metastasis('liver'), metastasis('lung'), metastasis('adrenal')] }), ctx())?.values.visceralSites).toBe('liver, lung and adrenal');
+      expect(rule.evaluate(onRadium({ metastases: [metastasis('liver'), metastasis('lung'), metastasis('adrenal')] }), ctx())?.values.visceralSites).toBe(
+        'liver, lung and adrenal',
+      );
     });
   });
 
@@ -96,7 +98,10 @@ describe('radium-223-visceral', () => {
   describe.each(['order-select', 'order-sign'] as const)('%s (radium-223 ordered)', (hook) => {
     it('radium-223 draft in scope with a lung metastasis → warning, remove suggestion', () => {
       const rec = rule.evaluate(onRadium({ therapies: [], metastases: [metastasis('lung')], draftOrders: [medDraft('radium-223')] }), ctx(hook));
-      expect(rec).toMatchObject({ indicator: 'warning', suggestions: [{ labelKey: 'remove', actions: [{ kind: 'remove-draft', ref: 'MedicationRequest/draft-radium-223' }] }] });
+      expect(rec).toMatchObject({
+        indicator: 'warning',
+        suggestions: [{ labelKey: 'remove', actions: [{ kind: 'remove-draft', ref: 'MedicationRequest/draft-radium-223' }] }],
+      });
       const card = renderRecommendation(rec!);
       expect(card.suggestions?.[0]).toMatchObject({ label: 'Remove the radium-223 order', actions: [{ type: 'delete' }] });
       expect(card.overrideReasons?.length).toBeGreaterThan(0);

@@ -16,8 +16,7 @@ function findSpec(): string {
 const SPEC = readFileSync(findSpec(), 'utf8');
 
 /** The rule ids are a contract (rules.md §4; cards carry them in source.topic): every one, exactly once. */
-const CATALOGUE = SPEC
-  .split('\n')
+const CATALOGUE = SPEC.split('\n')
   .map((line) => /^\| `([a-z0-9-]+)` \|/.exec(line)?.[1])
   .filter((id): id is string => id !== undefined);
 
@@ -31,7 +30,11 @@ describe('rule registry', () => {
     const HOOKS: Record<string, string> = { PV: 'patient-view', OS: 'order-select', OSG: 'order-sign' };
     for (const rule of rules) {
       const row = SPEC.split('\n').find((l) => l.startsWith(`| \`${rule.id}\` |`))!;
-      const hooks = row.split('|')[2]!.split(',').map((h) => HOOKS[h.trim()]).sort();
+      const hooks = row
+        .split('|')[2]!
+        .split(',')
+        .map((h) => HOOKS[h.trim()])
+        .sort();
       expect([...rule.hooks].sort(), rule.id).toEqual(hooks);
     }
   });

@@ -24,7 +24,9 @@ describe('second-line-options', () => {
   it('fires: extrapulmonary NEC progressing after cisplatin–etoposide → info with options, interval and trial link', () => {
     const rec = evaluate(progressed());
     expect(rec).toMatchObject({ ruleId: 'second-line-options', indicator: 'info', variant: 'extrapulmonary', suggestions: [] });
-    expect(rec?.links).toEqual([{ label: 'ClinicalTrials.gov: studies of neuroendocrine carcinoma', url: 'https://clinicaltrials.gov/search?cond=neuroendocrine%20carcinoma' }]);
+    expect(rec?.links).toEqual([
+      { label: 'ClinicalTrials.gov: studies of neuroendocrine carcinoma', url: 'https://clinicaltrials.gov/search?cond=neuroendocrine%20carcinoma' },
+    ]);
     const card = renderRecommendation(rec!);
     expect(card.summary).toBe('Progression after platinum–etoposide: review second-line options (FOLFIRI, FOLFOX, CAPTEM, re-challenge, trials)');
     expect(card.detail).toContain('PRODIGE 41-BEVANEC');
@@ -65,7 +67,10 @@ describe('second-line-options', () => {
       ['2026-05-23', 6, true],
       ['2026-05-24', 5, false],
     ])('small cell lung cancer, last given %s → %i months, re-challenge %s', (last, months, ok) => {
-      const rec = evaluate({ ...lung(last), therapies: [rx('carboplatin', { date: '2026-04-25', lastDate: last }), rx('etoposide', { date: '2026-04-25', lastDate: last })] });
+      const rec = evaluate({
+        ...lung(last),
+        therapies: [rx('carboplatin', { date: '2026-04-25', lastDate: last }), rx('etoposide', { date: '2026-04-25', lastDate: last })],
+      });
       expect(rec?.variant).toBe('lung');
       expect(rec?.values.interval).toContain(`Platinum-free interval: ${months} months`);
       expect(rec?.values.interval?.includes('re-challenge is an option')).toBe(ok);
@@ -73,7 +78,12 @@ describe('second-line-options', () => {
     });
 
     it('platinum still current → progression on treatment, no re-challenge', () => {
-      const p = progressed('2026-11-01', { therapies: [rx('cisplatin', { status: 'current', date: '2026-05-01', lastDate: '2026-11-01' }), rx('etoposide', { date: '2026-05-01', lastDate: '2026-11-01' })] });
+      const p = progressed('2026-11-01', {
+        therapies: [
+          rx('cisplatin', { status: 'current', date: '2026-05-01', lastDate: '2026-11-01' }),
+          rx('etoposide', { date: '2026-05-01', lastDate: '2026-11-01' }),
+        ],
+      });
       expect(evaluate(p)?.values.interval).toContain('platinum is still current');
     });
 
@@ -86,13 +96,17 @@ describe('second-line-options', () => {
 
   describe('biomarker-led options', () => {
     it('BRAF V600E positive → BRAF + MEK inhibition, cited', () => {
-      const rec = evaluate(progressed(undefined, biomarkers({ brafV600E: known<'positive' | 'negative' | 'indeterminate'>('positive', '2026-10-20', 'Observation/braf') })));
+      const rec = evaluate(
+        progressed(undefined, biomarkers({ brafV600E: known<'positive' | 'negative' | 'indeterminate'>('positive', '2026-10-20', 'Observation/braf') })),
+      );
       expect(rec?.values.biomarkers).toContain('BRAF V600E detected (2026-10-20): BRAF + MEK inhibition');
       expect(rec?.facts).toContainEqual({ label: 'BRAF V600E', value: 'positive', date: '2026-10-20', sources: ['Observation/braf'] });
     });
 
     it('MSI-high / dMMR → pembrolizumab', () => {
-      const rec = evaluate(progressed(undefined, biomarkers({ msiHighOrDmmr: known<'positive' | 'negative' | 'indeterminate'>('positive', '2026-10-20', 'Observation/msi') })));
+      const rec = evaluate(
+        progressed(undefined, biomarkers({ msiHighOrDmmr: known<'positive' | 'negative' | 'indeterminate'>('positive', '2026-10-20', 'Observation/msi') })),
+      );
       expect(rec?.values.biomarkers).toContain('MSI-high / mismatch repair deficient: pembrolizumab');
     });
 
@@ -105,12 +119,15 @@ describe('second-line-options', () => {
     });
 
     it('nothing tested → says which biomarkers are not on record', () => {
-      expect(evaluate(progressed())?.values.biomarkers).toContain('Not on record: BRAF V600E, microsatellite instability / mismatch repair, tumour mutational burden');
+      expect(evaluate(progressed())?.values.biomarkers).toContain(
+        'Not on record: BRAF V600E, microsatellite instability / mismatch repair, tumour mutational burden',
+      );
     });
 
     it('all negative → no actionable biomarker, no "not on record"', () => {
       const neg = known<'positive' | 'negative' | 'indeterminate'>('negative', '2026-10-20', 'Observation/ngs');
-      const text = evaluate(progressed(undefined, biomarkers({ brafV600E: neg, msiHighOrDmmr: neg, tmb: known(3, '2026-10-20', 'Observation/ngs') })))?.values.biomarkers;
+      const text = evaluate(progressed(undefined, biomarkers({ brafV600E: neg, msiHighOrDmmr: neg, tmb: known(3, '2026-10-20', 'Observation/ngs') })))?.values
+        .biomarkers;
       expect(text).toBe('- No actionable biomarker on record.');
     });
   });
@@ -149,7 +166,9 @@ describe('second-line-options', () => {
       ['2026-04-30', false],
       ['2026-05-01', true],
     ])('progression dated %s (course began 2026-05-01) → card %s', (date, fires) => {
-      const rec = evaluate(progressed(undefined, { diseaseStatus: known<'progressing' | 'stable' | 'responding' | 'unknown'>('progressing', date, 'Observation/status') }));
+      const rec = evaluate(
+        progressed(undefined, { diseaseStatus: known<'progressing' | 'stable' | 'responding' | 'unknown'>('progressing', date, 'Observation/status') }),
+      );
       expect(rec !== null).toBe(fires);
     });
 

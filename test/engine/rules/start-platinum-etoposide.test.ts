@@ -13,7 +13,11 @@ function createdOrders(p: PatientPicture) {
   const rec = evaluate(p);
   if (!rec) throw new Error('no recommendation');
   const card = renderRecommendation(rec);
-  return { rec, card, orders: (card.suggestions ?? []).map((s) => s.actions.map((a) => (a.type === 'create' ? (a.resource as MedicationRequest) : undefined))) };
+  return {
+    rec,
+    card,
+    orders: (card.suggestions ?? []).map((s) => s.actions.map((a) => (a.type === 'create' ? (a.resource as MedicationRequest) : undefined))),
+  };
 }
 
 describe('start-platinum-etoposide', () => {
@@ -29,7 +33,9 @@ describe('start-platinum-etoposide', () => {
         ['Draft cisplatin 145 mg (75 mg/m²) day 1 + etoposide 190 mg days 1–3, every 21 days', true],
       ]);
       const [carbo, cis] = orders;
-      expect(carbo?.map((r) => [r?.status, r?.intent, r?.medicationCodeableConcept?.text, r?.dosageInstruction?.[0]?.doseAndRate?.[0]?.doseQuantity?.value])).toEqual([
+      expect(
+        carbo?.map((r) => [r?.status, r?.intent, r?.medicationCodeableConcept?.text, r?.dosageInstruction?.[0]?.doseAndRate?.[0]?.doseQuantity?.value]),
+      ).toEqual([
         ['draft', 'proposal', 'carboplatin', 530],
         ['draft', 'proposal', expect.stringContaining('etoposide'), 190],
       ]);
@@ -64,7 +70,10 @@ describe('start-platinum-etoposide', () => {
         ['Body surface area', '2026-11-20'],
         ['GFR for dosing', '2026-11-20'],
       ]);
-      expect(rec?.facts.find((f) => f.label === 'GFR for dosing')).toMatchObject({ value: expect.stringContaining('80 mL/min'), sources: ['Observation/creatinine', 'Observation/weight'] });
+      expect(rec?.facts.find((f) => f.label === 'GFR for dosing')).toMatchObject({
+        value: expect.stringContaining('80 mL/min'),
+        sources: ['Observation/creatinine', 'Observation/weight'],
+      });
     });
 
     it('uses the configured AUC and mg/m² doses', () => {
@@ -118,7 +127,9 @@ describe('start-platinum-etoposide', () => {
     });
 
     it('says why carboplatin is preferred', () => {
-      expect(evaluate(colonNec({ age: known(74), ecog: known(2) }))?.values.eligibility).toBe('Carboplatin is preferred: ECOG 2 and age 74 (70 or over) (cisplatin-ineligible or elderly).');
+      expect(evaluate(colonNec({ age: known(74), ecog: known(2) }))?.values.eligibility).toBe(
+        'Carboplatin is preferred: ECOG 2 and age 74 (70 or over) (cisplatin-ineligible or elderly).',
+      );
     });
 
     it('ECOG not recorded and nothing else against cisplatin → neither marked preferred; the card says why', () => {
@@ -146,13 +157,21 @@ describe('start-platinum-etoposide', () => {
     });
 
     it('no weight recorded → no doses, the card names the weight', () => {
-      const rec = evaluate(colonNec({ weight: NONE, bsa: { missing: true, reason: 'no weight' }, renal: { ...doseInputs().renal!, gfrForDosing: { missing: true, reason: 'Cockcroft–Gault not computed: no weight' } } }));
+      const rec = evaluate(
+        colonNec({
+          weight: NONE,
+          bsa: { missing: true, reason: 'no weight' },
+          renal: { ...doseInputs().renal!, gfrForDosing: { missing: true, reason: 'Cockcroft–Gault not computed: no weight' } },
+        }),
+      );
       expect(rec?.suggestions).toEqual([]);
       expect(rec?.values.doseSection).toContain('weight: not recorded');
     });
 
     it('only the creatinine is stale → says the creatinine and its age', () => {
-      const p = colonNec({ renal: { ...doseInputs().renal!, creatinine: lab(1.0, 'mg/dL', '2026-09-01', 'Observation/creatinine'), gfrForDosing: gfrFact(80, '2026-09-01') } });
+      const p = colonNec({
+        renal: { ...doseInputs().renal!, creatinine: lab(1.0, 'mg/dL', '2026-09-01', 'Observation/creatinine'), gfrForDosing: gfrFact(80, '2026-09-01') },
+      });
       const rec = evaluate(p);
       expect(rec?.suggestions).toEqual([]);
       expect(rec?.values.doseSection).toContain('serum creatinine 1 mg/dL on 2026-09-01 (older than 7 days)');
@@ -167,7 +186,9 @@ describe('start-platinum-etoposide', () => {
 
     it('body surface area undated → treated as stale', () => {
       const { date: _date, ...undated } = bsaFact();
-      const rec = evaluate(colonNec({ bsa: undated, weight: { value: 75, sources: ['Observation/weight'] }, height: { value: 175, sources: ['Observation/height'] } }));
+      const rec = evaluate(
+        colonNec({ bsa: undated, weight: { value: 75, sources: ['Observation/weight'] }, height: { value: 175, sources: ['Observation/height'] } }),
+      );
       expect(rec?.suggestions).toEqual([]);
       expect(rec?.values.doseSection).toContain('weight 75 kg (date not recorded)');
     });
@@ -184,7 +205,9 @@ describe('start-platinum-etoposide', () => {
     });
 
     it('ECOG 3 card renders with its own summary', () => {
-      expect(renderRecommendation(evaluate(colonNec({ ecog: known(3) }))!).summary).toBe('Consider platinum–etoposide for high-grade neuroendocrine carcinoma — performance status ECOG 3');
+      expect(renderRecommendation(evaluate(colonNec({ ecog: known(3) }))!).summary).toBe(
+        'Consider platinum–etoposide for high-grade neuroendocrine carcinoma — performance status ECOG 3',
+      );
     });
 
     it('ECOG 4 → no card', () => {
@@ -203,12 +226,24 @@ describe('start-platinum-etoposide', () => {
   });
 
   describe('near misses', () => {
-    it.each(['NET-G1', 'NET-G2', 'NET-G3', 'high-grade-NEN-unclear', 'NET-G1/G2-presumed', 'NEN-ungraded', 'not-neuroendocrine'] as const)('class %s → no card', (nenClass) => {
-      expect(evaluate(colonNec({ nen: nen(nenClass) }))).toBeNull();
-    });
+    it.each(['NET-G1', 'NET-G2', 'NET-G3', 'high-grade-NEN-unclear', 'NET-G1/G2-presumed', 'NEN-ungraded', 'not-neuroendocrine'] as const)(
+      'class %s → no card',
+      (nenClass) => {
+        expect(evaluate(colonNec({ nen: nen(nenClass) }))).toBeNull();
+      },
+    );
 
     it('platinum–etoposide current → no card', () => {
-      expect(evaluate(colonNec({ therapies: [rx('carboplatin', { status: 'current', date: '2026-11-01', lastDate: undefined }), rx('etoposide', { status: 'current', date: '2026-11-01', lastDate: undefined })] }))).toBeNull();
+      expect(
+        evaluate(
+          colonNec({
+            therapies: [
+              rx('carboplatin', { status: 'current', date: '2026-11-01', lastDate: undefined }),
+              rx('etoposide', { status: 'current', date: '2026-11-01', lastDate: undefined }),
+            ],
+          }),
+        ),
+      ).toBeNull();
     });
 
     it('platinum–etoposide drafted → no card', () => {
@@ -216,11 +251,21 @@ describe('start-platinum-etoposide', () => {
     });
 
     it('platinum–etoposide given after the diagnosis → no card', () => {
-      expect(evaluate(colonNec({ therapies: [rx('cisplatin', { date: '2026-10-10', lastDate: '2026-10-31' }), rx('etoposide', { date: '2026-10-10', lastDate: '2026-11-02' })] }))).toBeNull();
+      expect(
+        evaluate(
+          colonNec({
+            therapies: [rx('cisplatin', { date: '2026-10-10', lastDate: '2026-10-31' }), rx('etoposide', { date: '2026-10-10', lastDate: '2026-11-02' })],
+          }),
+        ),
+      ).toBeNull();
     });
 
     it('platinum–etoposide (BEP) before the NEC diagnosis does not count → card', () => {
-      const rec = evaluate(colonNec({ therapies: [rx('cisplatin', { date: '2010-01-01', lastDate: '2010-03-01' }), rx('etoposide', { date: '2010-01-01', lastDate: '2010-03-02' })] }));
+      const rec = evaluate(
+        colonNec({
+          therapies: [rx('cisplatin', { date: '2010-01-01', lastDate: '2010-03-01' }), rx('etoposide', { date: '2010-01-01', lastDate: '2010-03-02' })],
+        }),
+      );
       expect(rec?.variant).toBe('metastatic');
     });
 
@@ -229,7 +274,9 @@ describe('start-platinum-etoposide', () => {
     });
 
     it('platinum and etoposide more than one cycle window apart are not a regimen → card', () => {
-      const p = colonNec({ therapies: [rx('cisplatin', { date: '2026-10-05', lastDate: '2026-10-05' }), rx('etoposide', { date: '2026-11-20', lastDate: '2026-11-20' })] });
+      const p = colonNec({
+        therapies: [rx('cisplatin', { date: '2026-10-05', lastDate: '2026-10-05' }), rx('etoposide', { date: '2026-11-20', lastDate: '2026-11-20' })],
+      });
       expect(evaluate(p)?.variant).toBe('metastatic');
     });
   });

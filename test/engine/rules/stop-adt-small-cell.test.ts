@@ -33,7 +33,10 @@ describe('stop-adt-small-cell', () => {
       const rec = stopAdtSmallCell.evaluate(seed000({ therapies: [therapy('leuprolide'), therapy('degarelix')] }), ctx());
       expect(rec?.values.drug).toBe('leuprolide and degarelix');
       expect(rec?.suggestions).toHaveLength(1);
-      expect(rec?.suggestions[0]?.actions.map((a) => ('ref' in a ? a.ref : undefined))).toEqual(['MedicationRequest/leuprolide', 'MedicationRequest/degarelix']);
+      expect(rec?.suggestions[0]?.actions.map((a) => ('ref' in a ? a.ref : undefined))).toEqual([
+        'MedicationRequest/leuprolide',
+        'MedicationRequest/degarelix',
+      ]);
     });
 
     it('past ADT does not fire', () => {

@@ -51,19 +51,34 @@ describe('stop-vegf-tki-small-cell', () => {
     ] as const)('%s histology → fires, naming %s', (histologyClass, name) => {
       const rec = rule.evaluate(seed000({ histology: [smallCell({ histologyClass })] }), ctx());
       expect(rec?.values.histologyName).toBe(name);
-      expect(renderRecommendation(rec!, { 'MedicationRequest/axitinib': activeRequest('axitinib') }).summary).toBe(`Discontinue axitinib — not indicated for ${name}`);
+      expect(renderRecommendation(rec!, { 'MedicationRequest/axitinib': activeRequest('axitinib') }).summary).toBe(
+        `Discontinue axitinib — not indicated for ${name}`,
+      );
     });
 
     it('renal cell carcinoma on record → info, suggestion not recommended, summary names renal cell carcinoma', () => {
       const rec = rule.evaluate(seed000({ cancers: [prostateCancer(), renalCellCarcinoma()] }), ctx());
-      expect(rec).toMatchObject({ indicator: 'info', variant: 'other-cancer', values: { otherCancer: 'renal cell carcinoma' }, suggestions: [{ isRecommended: false }] });
-      expect(rec?.facts).toContainEqual({ label: 'Other cancer on record', value: 'Renal cell carcinoma of left kidney', date: '2024-03-01', sources: ['Condition/rcc'] });
+      expect(rec).toMatchObject({
+        indicator: 'info',
+        variant: 'other-cancer',
+        values: { otherCancer: 'renal cell carcinoma' },
+        suggestions: [{ isRecommended: false }],
+      });
+      expect(rec?.facts).toContainEqual({
+        label: 'Other cancer on record',
+        value: 'Renal cell carcinoma of left kidney',
+        date: '2024-03-01',
+        sources: ['Condition/rcc'],
+      });
       const card = renderRecommendation(rec!, { 'MedicationRequest/axitinib': activeRequest('axitinib') });
       expect(card.summary).toBe('Axitinib does not treat small cell carcinoma: if given for renal cell carcinoma, consider pausing during chemotherapy');
     });
 
     it('another (non-renal) cancer outside NEC sites → info naming "another cancer"', () => {
-      const rec = rule.evaluate(seed000({ cancers: [prostateCancer(), renalCellCarcinoma({ display: 'Hepatocellular carcinoma', sources: ['Condition/hcc'] })] }), ctx());
+      const rec = rule.evaluate(
+        seed000({ cancers: [prostateCancer(), renalCellCarcinoma({ display: 'Hepatocellular carcinoma', sources: ['Condition/hcc'] })] }),
+        ctx(),
+      );
       expect(rec).toMatchObject({ indicator: 'info', values: { otherCancer: 'another cancer' } });
     });
 
@@ -79,10 +94,22 @@ describe('stop-vegf-tki-small-cell', () => {
     });
 
     it('two VEGF-TKIs with renal cell carcinoma: plural wording, summary under 140 characters', () => {
-      const rec = rule.evaluate(seed000({ cancers: [prostateCancer(), renalCellCarcinoma()], histology: [smallCell({ histologyClass: 'large-cell-nec' })], therapies: [med('cabozantinib'), med('pazopanib')] }), ctx());
+      const rec = rule.evaluate(
+        seed000({
+          cancers: [prostateCancer(), renalCellCarcinoma()],
+          histology: [smallCell({ histologyClass: 'large-cell-nec' })],
+          therapies: [med('cabozantinib'), med('pazopanib')],
+        }),
+        ctx(),
+      );
       expect(rec?.values).toMatchObject({ does: 'do', it: 'they are' });
-      const card = renderRecommendation(rec!, { 'MedicationRequest/cabozantinib': activeRequest('cabozantinib'), 'MedicationRequest/pazopanib': activeRequest('pazopanib') });
-      expect(card.summary).toBe('Cabozantinib and pazopanib do not treat neuroendocrine carcinoma: if given for renal cell carcinoma, consider pausing during chemotherapy');
+      const card = renderRecommendation(rec!, {
+        'MedicationRequest/cabozantinib': activeRequest('cabozantinib'),
+        'MedicationRequest/pazopanib': activeRequest('pazopanib'),
+      });
+      expect(card.summary).toBe(
+        'Cabozantinib and pazopanib do not treat neuroendocrine carcinoma: if given for renal cell carcinoma, consider pausing during chemotherapy',
+      );
     });
 
     it('two VEGF-TKIs: one card naming both, one suggestion stopping each', () => {
@@ -107,9 +134,12 @@ describe('stop-vegf-tki-small-cell', () => {
       expect(rule.evaluate(seed000({ therapies: [med('leuprolide')] }), ctx())).toBeNull();
     });
 
-    it.each(['adenocarcinoma', 'net-well-differentiated', 'neuroendocrine-unspecified', 'minen'] as const)('%s histology (not small cell / NEC) on axitinib → no card', (histologyClass) => {
-      expect(rule.evaluate(seed000({ histology: [smallCell({ histologyClass, display: histologyClass })] }), ctx())).toBeNull();
-    });
+    it.each(['adenocarcinoma', 'net-well-differentiated', 'neuroendocrine-unspecified', 'minen'] as const)(
+      '%s histology (not small cell / NEC) on axitinib → no card',
+      (histologyClass) => {
+        expect(rule.evaluate(seed000({ histology: [smallCell({ histologyClass, display: histologyClass })] }), ctx())).toBeNull();
+      },
+    );
 
     it('no histology at all → no card', () => {
       expect(rule.evaluate(seed000({ histology: [] }), ctx())).toBeNull();
@@ -129,17 +159,26 @@ describe('stop-vegf-tki-small-cell', () => {
         suggestions: [{ labelKey: 'remove', isRecommended: true, actions: [{ kind: 'remove-draft', ref: 'MedicationRequest/draft-axitinib' }] }],
       });
       const card = renderRecommendation(rec!);
-      expect(card.suggestions?.[0]).toMatchObject({ label: 'Remove the axitinib order', actions: [{ type: 'delete', resourceId: 'MedicationRequest/draft-axitinib' }] });
+      expect(card.suggestions?.[0]).toMatchObject({
+        label: 'Remove the axitinib order',
+        actions: [{ type: 'delete', resourceId: 'MedicationRequest/draft-axitinib' }],
+      });
     });
 
     it('the order reason names renal cell carcinoma → info', () => {
       const rec = rule.evaluate(seed000({ therapies: [], draftOrders: [medDraft('axitinib', { reason: 'Metastatic clear cell RCC' })] }), ctx(hook));
       expect(rec).toMatchObject({ indicator: 'info', values: { otherCancer: 'renal cell carcinoma' }, suggestions: [{ isRecommended: false }] });
-      expect(rec?.facts).toContainEqual({ label: 'VEGF tyrosine kinase inhibitor being ordered', value: 'axitinib draft (reason: Metastatic clear cell RCC)', sources: ['MedicationRequest/draft-axitinib'] });
+      expect(rec?.facts).toContainEqual({
+        label: 'VEGF tyrosine kinase inhibitor being ordered',
+        value: 'axitinib draft (reason: Metastatic clear cell RCC)',
+        sources: ['MedicationRequest/draft-axitinib'],
+      });
     });
 
     it('an order reason that names no other cancer stays a warning', () => {
-      expect(rule.evaluate(seed000({ therapies: [], draftOrders: [medDraft('axitinib', { reason: 'small cell carcinoma, progression' })] }), ctx(hook))?.indicator).toBe('warning');
+      expect(
+        rule.evaluate(seed000({ therapies: [], draftOrders: [medDraft('axitinib', { reason: 'small cell carcinoma, progression' })] }), ctx(hook))?.indicator,
+      ).toBe('warning');
     });
 
     it('sunitinib draft fires (VEGF-TKI class)', () => {

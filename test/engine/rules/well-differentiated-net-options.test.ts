@@ -63,9 +63,12 @@ describe('well-differentiated-net-options', () => {
       expect(evaluate(pnet({ metastases: [] }))).toBeNull();
     });
 
-    it.each(['NET-G1/G2-presumed', 'NET-G3', 'NEC', 'high-grade-NEN-unclear', 'NEN-ungraded', 'not-neuroendocrine'] as const)('class %s → no card', (nenClass) => {
-      expect(evaluate(pnet({ nen: nen(nenClass) }))).toBeNull();
-    });
+    it.each(['NET-G1/G2-presumed', 'NET-G3', 'NEC', 'high-grade-NEN-unclear', 'NEN-ungraded', 'not-neuroendocrine'] as const)(
+      'class %s → no card',
+      (nenClass) => {
+        expect(evaluate(pnet({ nen: nen(nenClass) }))).toBeNull();
+      },
+    );
   });
 
   describe('hooks', () => {
