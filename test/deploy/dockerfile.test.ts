@@ -223,8 +223,23 @@ describe('docker-compose.yml', () => {
     return s;
   };
 
-  it('parses and names the services hapi, fixtures-loader and nec-cds', () => {
-    expect(Object.keys(services).sort()).toEqual(['fixtures-loader', 'hapi', 'nec-cds']);
+  it('parses and names the services hapi, fixtures-loader, postgres and nec-cds', () => {
+    expect(Object.keys(services).sort()).toEqual(['fixtures-loader', 'hapi', 'nec-cds', 'postgres']);
+  });
+
+  it('postgres: pinned image with a pg_isready healthcheck; nec-cds waits for it and stores in it (DATABASE_URL)', () => {
+    const postgres = service('postgres') as Service & { environment: Record<string, string>; healthcheck?: { test: string[] } };
+    expect(postgres.image).toMatch(/^postgres:\d+\.\d+-bookworm$/);
+    expect(postgres.healthcheck?.test).toEqual(['CMD', 'pg_isready', '-U', postgres.environment.POSTGRES_USER, '-d', postgres.environment.POSTGRES_DB]);
+    expect(postgres.ports).toBeUndefined();
+    const cds = service('nec-cds');
+    expect(cds.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+    const url = new URL((cds.environment?.DATABASE_URL ?? '').replace(/\$\{POSTGRES_PASSWORD:-([^}]*)\}/, '$1'));
+    expect(url.protocol).toBe('postgres:');
+    expect(url.host).toBe('postgres:5432');
+    expect(url.username).toBe(postgres.environment.POSTGRES_USER);
+    expect(url.pathname).toBe(`/${postgres.environment.POSTGRES_DB}`);
+    expect(postgres.environment.POSTGRES_PASSWORD).toBe(`\${POSTGRES_PASSWORD:-${url.password}}`);
   });
 
   it('hapi: pinned HAPI FHIR image, R4, on 8080', () => {

@@ -58,7 +58,9 @@ async function failingFhirServer(): Promise<{ base: string; requests: () => numb
   let requests = 0;
   const server: Server = createServer((_req, res) => {
     requests += 1;
-    res.writeHead(503, { 'content-type': 'application/fhir+json' }).end('{"resourceType":"OperationOutcome","issue":[{"severity":"fatal","code":"transient"}]}');
+    res
+      .writeHead(503, { 'content-type': 'application/fhir+json' })
+      .end('{"resourceType":"OperationOutcome","issue":[{"severity":"fatal","code":"transient"}]}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -146,7 +148,9 @@ describe('GET /metrics after hook calls (auth off)', () => {
     const closed = `http://127.0.0.1:${await freePort()}/fhir`;
     const omitted = ['conditions', 'reports'];
     const before = await scrape(service);
-    const res = await service.call<CdsResponse>(PATIENT_VIEW, { json: patientViewRequest(SEED_000, { fhirServer: closed, prefetch: fullPrefetch(seedResources, omitted) }) });
+    const res = await service.call<CdsResponse>(PATIENT_VIEW, {
+      json: patientViewRequest(SEED_000, { fhirServer: closed, prefetch: fullPrefetch(seedResources, omitted) }),
+    });
     expect(res.status).toBe(200);
     const after = await scrape(service);
     for (const resourceType of ['Condition', 'DiagnosticReport']) {
