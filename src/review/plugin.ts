@@ -33,7 +33,14 @@ const ASSET_TYPES = { 'review.js': 'text/javascript; charset=utf-8', 'review.css
 const REVIEW_USER = 'Practitioner/nec-cds-review-page';
 
 function readAssets() {
-  const read = (name: string) => readFileSync(projectPath('src/review/assets', name), 'utf8');
+  const read = (name: string) => {
+    const path = projectPath('src/review/assets', name);
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      throw new Error(`REVIEW_UI is enabled but the review page file ${path} cannot be read: ship src/review/assets or set REVIEW_UI=disabled`);
+    }
+  };
   return { html: read('index.html'), files: Object.fromEntries(Object.keys(ASSET_TYPES).map((name) => [name, read(name)])) as Record<keyof typeof ASSET_TYPES, string> };
 }
 

@@ -87,7 +87,7 @@ describe.skipIf(skipBrowserTests)('card review page in Chromium', { timeout: 60_
     await page.getByRole('button', { name: 'Stop leuprolide (small cell histology)' }).click();
     await page.locator(STOP_ADT).waitFor({ state: 'detached' });
     await page.locator('#status', { hasText: 'Accepted "Stop leuprolide' }).waitFor();
-    expect(await page.locator(STOP_AXITINIB).count()).toBe(1);
+    expect(await page.locator('article[data-rule="start-platinum-etoposide"]').count()).toBe(1);
 
     const leuprolide = await fhirGet<MedicationRequest>(fhir.url, 'MedicationRequest/seed-000-leuprolide');
     expect(leuprolide.status).toBe('stopped');

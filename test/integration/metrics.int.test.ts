@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Resource } from 'fhir/r4.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fullPrefetch } from '../../src/embedded-fhir/full-prefetch.js';
@@ -156,6 +156,28 @@ describe('GET /metrics after hook calls (auth off)', () => {
     for (const resourceType of ['Condition', 'DiagnosticReport']) {
       const labels = { resource_type: resourceType, kind: 'network' };
       expect(valueOf(after, 'nec_cds_fhir_fetch_errors_total', labels) - valueOf(before, 'nec_cds_fhir_fetch_errors_total', labels), resourceType).toBe(1);
+    }
+  });
+});
+
+describe('a FHIR server that never answers', () => {
+  it('counts a timeout (FHIR_TIMEOUT_MS passed well before the hook deadline)', async () => {
+    const sockets = new Set<Socket>();
+    const hanging = createServer(() => undefined); // accepts, never answers
+    hanging.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const service = await startService({ now: () => NOW, env: { FHIR_TIMEOUT_MS: '200', HOOK_DEADLINE_MS: '5000' } });
+    try {
+      const base = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/fhir`;
+      const res = await service.call<CdsResponse>(PATIENT_VIEW, {
+        json: patientViewRequest(SEED_000, { fhirServer: base, prefetch: fullPrefetch(seedResources, ['procedures']) }),
+      });
+      expect(res.status).toBe(200);
+      expect(valueOf(await scrape(service), 'nec_cds_fhir_fetch_errors_total', { resource_type: 'Procedure', kind: 'timeout' })).toBe(1);
+    } finally {
+      await service.stop();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => hanging.close(() => resolve()));
     }
   });
 });

@@ -22,7 +22,7 @@ async function run(body: object) {
 beforeAll(async () => {
   fhir = await startFhirServer();
   service = await startService({ issuer: await createTestIssuer(), env: { REVIEW_FHIR_BASE_URL: fhir.url }, now: () => CLINICAL_NOW });
-});
+}, 90_000);
 
 afterAll(async () => {
   await service?.stop();

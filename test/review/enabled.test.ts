@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, defaultDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { REVIEW_ISSUER } from '../../src/review/client.js';
+import { sharedTestDatabase } from '../helpers/database.js';
 import { createTestIssuer } from '../helpers/jwt.js';
 
 const PRODUCTION = { NODE_ENV: 'production', PATIENT_HASH_SALT: 'review-test-salt-0123456789' };
@@ -9,11 +10,14 @@ const PRODUCTION = { NODE_ENV: 'production', PATIENT_HASH_SALT: 'review-test-sal
 /** When the review page exists, and what it changes about the service (headers, trusted clients). */
 
 async function app(env: Record<string, string>) {
-  const config = loadConfig({ LOG_LEVEL: 'silent', CDS_AUTH: 'disabled', ...env });
-  return buildApp(config, defaultDeps(config));
+  const config = loadConfig({ LOG_LEVEL: 'silent', CDS_AUTH: 'disabled', DATABASE_DIR: 'memory://', ...env });
+  return buildApp(config, { ...defaultDeps(config), database: await sharedTestDatabase() });
 }
 
 describe('REVIEW_UI', () => {
+  // The test database's first start (PGlite's initdb) takes seconds: once, before the timed tests.
+  beforeAll(() => sharedTestDatabase().then(() => undefined), 90_000);
+
   it('is enabled by default outside production and disabled by default in production', () => {
     expect(loadConfig({ CDS_AUTH: 'disabled' }).review).toEqual({ enabled: true, fhirBaseUrl: 'http://127.0.0.1:8080/fhir' });
     expect(loadConfig({ CDS_AUTH: 'disabled', ...PRODUCTION }).review.enabled).toBe(false);
