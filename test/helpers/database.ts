@@ -1,4 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
@@ -13,8 +16,9 @@ import type { Database } from '../../src/store/schema.js';
  * on that server (`nec_cds_test_…`, never dropped: CI's cluster is thrown away), so test files running in parallel
  * never see each other's rows.
  *
- * Starting PGlite costs seconds (its initdb); a migrated copy is dumped once per process and new in-memory
- * databases load from it (well under a second).
+ * Starting PGlite costs seconds of CPU (its initdb); a migrated copy is dumped once into the system temp folder
+ * (named by a hash of the migrations and the PGlite version, so a new migration makes a new one) and every test
+ * process loads its in-memory databases from it (about half a second).
  */
 
 /** The PostgreSQL server of the PostgreSQL pass, or undefined (PGlite). */
@@ -24,12 +28,29 @@ let template: Promise<Blob> | undefined;
 let perProcessUrl: Promise<string> | undefined;
 let shared: Promise<StoreDb> | undefined;
 
+function templateFile(): string {
+  const hash = createHash('sha256');
+  const migrations = new URL('../../src/store/migrations/', import.meta.url);
+  for (const name of readdirSync(migrations).sort()) hash.update(name).update(readFileSync(new URL(name, migrations)));
+  hash.update(readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url)));
+  return join(tmpdir(), `nec-cds-pglite-template-${hash.digest('hex').slice(0, 16)}.tar`);
+}
+
 async function pgliteTemplate(): Promise<Blob> {
+  const file = templateFile();
+  try {
+    return new Blob([readFileSync(file)]);
+  } catch {
+    // not made yet: make it (processes racing here each write their own copy, then rename over: any one is fine)
+  }
   const pglite = new PGlite('memory://');
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   await migrateToLatest(db);
   const dump = await pglite.dumpDataDir('none');
   await db.destroy();
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+  renameSync(partial, file);
   return dump;
 }
 
