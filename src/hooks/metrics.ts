@@ -13,7 +13,7 @@ import { services } from './services.js';
  * them and their number stays bounded.
  */
 
-export const HOOK_ROUTE = '/cds-services/:id';
+const HOOK_ROUTE = '/cds-services/:id';
 const OTHER = 'other';
 const DATA_UNAVAILABLE_TOPIC = 'data-unavailable';
 const INDICATORS = new Set(['info', 'warning', 'critical']);
