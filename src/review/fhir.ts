@@ -93,7 +93,10 @@ export function createReviewFhir(opts: ReviewFhirOptions, terminology: Terminolo
               return [{ date: date.slice(0, 10), value, unit: o.valueQuantity?.unit ?? o.valueQuantity?.code ?? '' }];
             });
           const unit = commonUnit(readings.map((r) => r.unit));
-          const points = readings.filter((r) => r.unit === unit).map(({ date, value }) => ({ date, value })).sort((a, b) => a.date.localeCompare(b.date));
+          const points = readings
+            .filter((r) => r.unit === unit)
+            .map(({ date, value }) => ({ date, value }))
+            .sort((a, b) => a.date.localeCompare(b.date));
           return { concept: id, label: concept.label, unit, points };
         }),
       );

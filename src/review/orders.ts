@@ -7,8 +7,18 @@ import type { Terminology } from '../fhir/terminology.js';
  */
 
 export const DRAFT_DRUGS = [
-  'leuprolide', 'abiraterone', 'enzalutamide', 'axitinib', 'cisplatin', 'carboplatin', 'etoposide', 'docetaxel',
-  'octreotide', 'radium-223', 'olaparib', 'oxaliplatin',
+  'leuprolide',
+  'abiraterone',
+  'enzalutamide',
+  'axitinib',
+  'cisplatin',
+  'carboplatin',
+  'etoposide',
+  'docetaxel',
+  'octreotide',
+  'radium-223',
+  'olaparib',
+  'oxaliplatin',
 ] as const;
 export type DraftDrug = (typeof DRAFT_DRUGS)[number];
 

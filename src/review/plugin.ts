@@ -28,7 +28,8 @@ export interface ReviewPluginOptions {
   client: ReviewClient;
 }
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const ASSET_TYPES = { 'review.js': 'text/javascript; charset=utf-8', 'review.css': 'text/css; charset=utf-8', 'favicon.svg': 'image/svg+xml' } as const;
 const REVIEW_USER = 'Practitioner/nec-cds-review-page';
 
@@ -41,7 +42,10 @@ function readAssets() {
       throw new Error(`REVIEW_UI is enabled but the review page file ${path} cannot be read: ship src/review/assets or set REVIEW_UI=disabled`);
     }
   };
-  return { html: read('index.html'), files: Object.fromEntries(Object.keys(ASSET_TYPES).map((name) => [name, read(name)])) as Record<keyof typeof ASSET_TYPES, string> };
+  return {
+    html: read('index.html'),
+    files: Object.fromEntries(Object.keys(ASSET_TYPES).map((name) => [name, read(name)])) as Record<keyof typeof ASSET_TYPES, string>,
+  };
 }
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {

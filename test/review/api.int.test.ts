@@ -41,7 +41,10 @@ describe('review API', () => {
   });
 
   it("reads the PSA history in date order and the creatinine, by the terminology's LOINC codes", async () => {
-    const labs = await service.call<{ series: { concept: string; unit: string; points: { date: string; value: number }[] }[] }>('/review/api/labs', { json: { patientId: SEED_000 }, token: null });
+    const labs = await service.call<{ series: { concept: string; unit: string; points: { date: string; value: number }[] }[] }>('/review/api/labs', {
+      json: { patientId: SEED_000 },
+      token: null,
+    });
     expect(labs.status).toBe(200);
     const psa = labs.body.series.find((s) => s.concept === 'psa');
     expect(psa?.unit).toBe('ng/mL');
@@ -70,7 +73,10 @@ describe('review API', () => {
   it('sends an override reason as feedback to the service, and refuses a reason the card does not offer', async () => {
     const { body } = await run({ patientId: SEED_000, hook: 'patient-view' });
     const card = body.cards.find((c) => c.source.topic === 'stop-vegf-tki-small-cell') as CardView;
-    const overridden = await service.call<{ feedback: { status: number } }>('/review/api/override', { json: { cardUuid: card.uuid, reasonCode: 'prescribed-for-another-cancer' }, token: null });
+    const overridden = await service.call<{ feedback: { status: number } }>('/review/api/override', {
+      json: { cardUuid: card.uuid, reasonCode: 'prescribed-for-another-cancer' },
+      token: null,
+    });
     expect(overridden.status).toBe(200);
     expect(overridden.body.feedback.status).toBe(200);
     const logged = service.logRecords().find((r) => r.msg === 'feedback received' && r.card === card.uuid);

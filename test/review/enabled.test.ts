@@ -69,7 +69,12 @@ describe('REVIEW_UI', () => {
       [{ REVIEW_UI: 'enabled' }, /issuer "urn:nec-cds:review" has no key/],
       [{ REVIEW_UI: 'disabled' }, /is not trusted/],
     ] as const) {
-      const service = await app({ ...env, CDS_AUTH: 'required', CDS_TRUSTED_CLIENTS: JSON.stringify([other.trustedClient]), PUBLIC_BASE_URLS: 'http://localhost' });
+      const service = await app({
+        ...env,
+        CDS_AUTH: 'required',
+        CDS_TRUSTED_CLIENTS: JSON.stringify([other.trustedClient]),
+        PUBLIC_BASE_URLS: 'http://localhost',
+      });
       const token = await stranger.sign({ aud: 'http://localhost/cds-services' });
       const res = await service.inject({ method: 'GET', url: '/cds-services', headers: { authorization: `Bearer ${token}` } });
       expect(res.statusCode).toBe(401);

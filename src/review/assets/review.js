@@ -54,7 +54,12 @@ function renderCard(card) {
   const source = el('p', { className: 'source' }, 'Source: ', link(card.source.label, card.source.url), ` · rule ${card.source.topic}`);
   const actions = el('div', { className: 'actions' });
   for (const suggestion of card.suggestions) {
-    const button = el('button', { type: 'button', className: suggestion.isRecommended ? 'suggestion recommended' : 'suggestion', title: suggestion.actions.join('\n'), text: suggestion.label });
+    const button = el('button', {
+      type: 'button',
+      className: suggestion.isRecommended ? 'suggestion recommended' : 'suggestion',
+      title: suggestion.actions.join('\n'),
+      text: suggestion.label,
+    });
     button.addEventListener('click', () => accept(card, suggestion, button));
     actions.append(button);
   }
@@ -66,8 +71,15 @@ function renderCard(card) {
     button.addEventListener('click', () => override(card, select.value, button));
     actions.append(el('span', { className: 'override' }, select, button));
   }
-  return el('article', { className: `card ${card.indicator}`, 'data-rule': card.source.topic, 'data-uuid': card.uuid },
-    el('span', { className: 'badge', text: card.indicator }), el('h2', { text: card.summary }), detail, source, actions);
+  return el(
+    'article',
+    { className: `card ${card.indicator}`, 'data-rule': card.source.topic, 'data-uuid': card.uuid },
+    el('span', { className: 'badge', text: card.indicator }),
+    el('h2', { text: card.summary }),
+    detail,
+    source,
+    actions,
+  );
 }
 
 // A newer call (another patient picked meanwhile) wins: an older answer arriving late is dropped.
@@ -101,7 +113,9 @@ async function accept(card, suggestion, button) {
     const result = await api('accept', { cardUuid: card.uuid, suggestionUuid: suggestion.uuid });
     if (result.draft === 'removed') $('drug').value = '';
     await run();
-    status(`Accepted "${suggestion.label}" (${result.applied} action${result.applied === 1 ? '' : 's'} applied; feedback: HTTP ${result.feedback.status}). ${$('status').textContent}`);
+    status(
+      `Accepted "${suggestion.label}" (${result.applied} action${result.applied === 1 ? '' : 's'} applied; feedback: HTTP ${result.feedback.status}). ${$('status').textContent}`,
+    );
   } catch (err) {
     button.disabled = false;
     status(`Could not accept the suggestion: ${err.message}`, true);
@@ -123,7 +137,12 @@ async function override(card, reasonCode, button) {
 }
 
 function chart(series) {
-  const width = 320, height = 170, left = 40, right = 10, top = 22, bottom = 30;
+  const width = 320,
+    height = 170,
+    left = 40,
+    right = 10,
+    top = 22,
+    bottom = 30;
   const box = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': `${series.label} over time` });
   box.append(svg('text', { x: 0, y: 12, class: 'title' }, `${series.label.split(',')[0]} (${series.unit})`));
   if (series.points.length === 0) {
@@ -139,7 +158,10 @@ function chart(series) {
   box.append(svg('line', { x1: left, y1: height - bottom, x2: width - right, y2: height - bottom, class: 'axis' }));
   box.append(svg('line', { x1: left, y1: top, x2: left, y2: height - bottom, class: 'axis' }));
   box.append(svg('text', { x: 2, y: top + 4 }, vMax.toPrecision(2)), svg('text', { x: 2, y: height - bottom }, '0'));
-  box.append(svg('text', { x: left, y: height - 8 }, series.points[0].date), svg('text', { x: width - right, y: height - 8, 'text-anchor': 'end' }, series.points.at(-1).date));
+  box.append(
+    svg('text', { x: left, y: height - 8 }, series.points[0].date),
+    svg('text', { x: width - right, y: height - 8, 'text-anchor': 'end' }, series.points.at(-1).date),
+  );
   box.append(svg('polyline', { class: 'series', points: series.points.map((p, i) => `${x(times[i])},${y(p.value)}`).join(' ') }));
   series.points.forEach((p, i) => {
     const dot = svg('circle', { cx: x(times[i]), cy: y(p.value), r: 3, class: 'point' });
