@@ -96,6 +96,21 @@ describe.skipIf(skipBrowserTests)('card review page in Chromium', { timeout: 60_
     expect(feedback).toMatchObject({ outcome: 'accepted', service: 'nec-patient-view' });
   });
 
+  it('order-sign with a leuprolide draft: accepting "remove the order" drops the draft, and the card goes', async () => {
+    await page.selectOption('#hook', 'order-sign');
+    await page.selectOption('#drug', 'leuprolide');
+    await page.getByRole('button', { name: 'Run hook' }).click();
+    const remove = page.locator(STOP_ADT).getByRole('button', { name: /^Remove the leuprolide.* order$/ });
+    await remove.click();
+    await page.locator(STOP_ADT).waitFor({ state: 'detached' });
+    await page.locator('#status', { hasText: 'from nec-order-sign' }).waitFor();
+    expect(await page.inputValue('#drug')).toBe('');
+    const drafts = await fetch(`${fhir.url}/MedicationRequest?status=draft&_count=100`).then(
+      (r) => r.json() as Promise<{ entry?: { resource: { id: string } }[] }>,
+    );
+    expect((drafts.entry ?? []).map((e) => e.resource.id)).not.toContain('review-draft-leuprolide');
+  });
+
   it('ran without a script error or a Content-Security-Policy violation', () => {
     expect(browserProblems).toEqual([]);
   });
