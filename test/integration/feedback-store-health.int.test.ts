@@ -85,7 +85,7 @@ describe('start-up and shutdown (src/main.ts)', () => {
     const url = await testDatabaseUrl();
     const dir = mkdtempSync(join(tmpdir(), 'nec-cds-main-'));
     folders.push(dir);
-    const store = url ? { DATABASE_URL: url } : { DATABASE_DIR: join(dir, 'pglite') };
+    const store: Record<string, string> = url ? { DATABASE_URL: url } : { DATABASE_DIR: join(dir, 'pglite') };
     const port = await freePort();
     let readyStatus = 0;
     const { code, output } = await runMain({ PORT: String(port), ...store }, async (child) => {
