@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Bundle, CapabilityStatement, Observation, OperationOutcome } from 'fhir/r4.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedFhirServer } from '../../src/embedded-fhir/server.js';
-import { startFhirServer, type FhirServerProcess } from '../helpers/fhir-server.js';
+import { startEmbeddedFhirProcess, type FhirServerProcess } from '../helpers/fhir-server.js';
 
 const PATIENT_NAME = 'Testperson-Secret';
 
@@ -49,7 +49,8 @@ describe('embedded FHIR server as a child process (npm run fhir-sandbox)', () =>
   let base = '';
 
   beforeAll(async () => {
-    server = await startFhirServer();
+    // The embedded server itself is under test ($reset, its paging links): never FHIR_BASE_URL's server.
+    server = await startEmbeddedFhirProcess();
     base = server.url;
     // Start from an empty store so whatever is in fixtures/patients/ cannot change the counts below.
     expect((await fetch(`${base}/$reset`, { method: 'POST' })).status).toBe(200);

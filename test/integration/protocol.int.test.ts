@@ -265,8 +265,9 @@ describe('FHIR paging: Bundle.link[next] is followed', () => {
     await fhirPut(fhir.url, biopsy);
     await fhirPut(fhir.url, leuprolide);
 
-    // What a paginating EHR sends: the first page of a _count=20 search, with its next link.
-    firstPage = await fhirGet<Bundle>(fhir.url, `Condition?patient=${PATIENT}&_count=20`);
+    // What a paginating EHR sends: the first page of a _count=20 search, with its next link. `_total=accurate`:
+    // Bundle.total is optional in R4 and HAPI may leave it out of a first page unless asked.
+    firstPage = await fhirGet<Bundle>(fhir.url, `Condition?patient=${PATIENT}&_count=20&_total=accurate`);
   });
 
   it('precondition: the prostate cancer is not on the first page, and the page links to the next', async () => {
