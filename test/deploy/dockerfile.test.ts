@@ -210,6 +210,7 @@ describe('docker-compose.yml', () => {
     image?: string;
     build?: { context?: string; target?: string };
     ports?: string[];
+    network_mode?: string;
     environment?: Record<string, string>;
     command?: string[];
     depends_on?: Record<string, { condition: string }>;
@@ -242,10 +243,10 @@ describe('docker-compose.yml', () => {
     expect(postgres.environment.POSTGRES_PASSWORD).toBe(`\${POSTGRES_PASSWORD:-${url.password}}`);
   });
 
-  it('hapi: pinned HAPI FHIR image, R4, on 8080', () => {
+  it('hapi: pinned HAPI FHIR image, R4, on 8080 (and publishing nec-cds on 3000: they share its network namespace)', () => {
     const hapi = service('hapi');
     expect(hapi.image).toMatch(/^hapiproject\/hapi:v\d+\.\d+\.\d+(-\d+)?$/);
-    expect(hapi.ports).toEqual(['8080:8080']);
+    expect(hapi.ports).toEqual(['8080:8080', '3000:3000']);
     expect(hapi.environment).toMatchObject({
       'hapi.fhir.fhir_version': 'R4',
       'hapi.fhir.allow_external_references': 'true',
@@ -265,7 +266,9 @@ describe('docker-compose.yml', () => {
   it('nec-cds: the runtime target on 3000 with auth settings taken from the host environment', () => {
     const cds = service('nec-cds');
     expect(cds.build).toMatchObject({ context: '.', target: 'runtime' });
-    expect(cds.ports).toEqual(['3000:3000']);
+    // In hapi's network namespace, so the FHIR URL a browser client sends (http://localhost:8080/fhir) works here too.
+    expect(cds.network_mode).toBe('service:hapi');
+    expect(cds.ports).toBeUndefined();
     const env = cds.environment ?? {};
     expect(env.CDS_AUTH).toMatch(/^\$\{CDS_AUTH:-(disabled|required)\}$/);
     expect(env.CDS_TRUSTED_CLIENTS).toMatch(/^\$\{CDS_TRUSTED_CLIENTS(:-)?\}$/);
