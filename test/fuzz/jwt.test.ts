@@ -7,6 +7,7 @@ import { buildApp, defaultDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { AuthUnavailable, Unauthorized } from '../../src/errors.js';
 import { createJwtVerifier } from '../../src/hooks/auth.js';
+import { sharedTestDatabase } from '../helpers/database.js';
 import { createTestIssuer } from '../helpers/jwt.js';
 
 /**
@@ -159,7 +160,7 @@ describe('a signed token whose exp (or nbf, iat) is beyond the Date range', () =
   it('over HTTP the service fails closed: 401 with a readable message, never 500', async () => {
     const issuer = await createTestIssuer();
     const config = loadConfig({ CDS_AUTH: 'required', CDS_TRUSTED_CLIENTS: JSON.stringify([issuer.trustedClient]), PUBLIC_BASE_URLS: 'http://fuzz.test' });
-    const app = await buildApp(config, { ...defaultDeps(config), logger: pino({ level: 'silent' }) });
+    const app = await buildApp(config, { ...defaultDeps(config), logger: pino({ level: 'silent' }), database: await sharedTestDatabase() });
     try {
       const token = await issuer.sign({ aud: 'http://fuzz.test/cds-services', exp: -2e28 });
       const res = await app.inject({ method: 'GET', url: '/cds-services', headers: { authorization: `Bearer ${token}` } });

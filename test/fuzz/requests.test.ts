@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, defaultDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { sharedTestDatabase } from '../helpers/database.js';
 import { createTestIssuer, type TestIssuer } from '../helpers/jwt.js';
 import { freePort } from '../helpers/service.js';
 import { badAuthorization, problemWith, requestCase, send, type App, type RequestCase } from './request-arbitraries.js';
@@ -19,7 +20,7 @@ const BASE = 'http://fuzz.test';
 
 async function fuzzApp(env: Record<string, string>) {
   const config = loadConfig({ PUBLIC_BASE_URLS: BASE, RATE_LIMIT_MAX: '0', HOOK_DEADLINE_MS: '1000', ...env });
-  return buildApp(config, { ...defaultDeps(config), logger: pino({ level: 'silent' }) });
+  return buildApp(config, { ...defaultDeps(config), logger: pino({ level: 'silent' }), database: await sharedTestDatabase() });
 }
 
 let closedFhirServer: string;

@@ -5,6 +5,7 @@ import { buildApp, defaultDeps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { fullPrefetch } from '../../src/embedded-fhir/full-prefetch.js';
 import { readFixtureBundles } from '../helpers/cards.js';
+import { sharedTestDatabase } from '../helpers/database.js';
 
 /**
  * Golden responses: for each seed scenario the whole CDS Hooks response, with a fixed clock and fixed ids, compared
@@ -19,7 +20,7 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 beforeAll(async () => {
   const config = loadConfig({ CDS_AUTH: 'disabled', LOG_LEVEL: 'silent' });
   let id = 0;
-  app = await buildApp(config, { ...defaultDeps(config), logger: pino({ level: 'silent' }), now: () => NOW, newId: () => `00000000-0000-4000-8000-${String(++id).padStart(12, '0')}` });
+  app = await buildApp(config, { ...defaultDeps(config), database: await sharedTestDatabase(), logger: pino({ level: 'silent' }), now: () => NOW, newId: () => `00000000-0000-4000-8000-${String(++id).padStart(12, '0')}` });
 });
 
 afterAll(async () => {
