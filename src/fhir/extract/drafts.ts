@@ -92,7 +92,8 @@ export function extractDraftOrders(
   const selected = new Set(selections ?? []);
   const resources = entriesOf(draftOrders)
     .map((entry) => entry.resource)
-    .filter((r): r is Resource => typeof r?.resourceType === 'string' && typeof r.id === 'string');
+    // A reference is only made of a resource type and an id that could be one ("Type/id"): a blank or slashed part is not.
+    .filter((r): r is Resource => typeof r?.resourceType === 'string' && /^[A-Za-z]+$/.test(r.resourceType) && typeof r.id === 'string' && /^[^\s/]+$/.test(r.id));
   return readEach(resources, (resource): DraftOrder[] => {
     const ref = `${resource.resourceType}/${resource.id}`;
     const inScope = hook === 'order-sign' || selected.has(ref);

@@ -93,6 +93,13 @@ describe('extractDraftOrders', () => {
     expect(drafts([a], 'patient-view').drafts).toEqual([]);
   });
 
+  it('a draft whose resourceType or id could not be part of a reference is not a draft (never " /id" or "Type/a b")', () => {
+    const blankType = { ...medicationDraft('m1', {}), resourceType: ' ' } as unknown as Resource;
+    const spacedId = medicationDraft('m 2', {});
+    const slashedId = medicationDraft('a/b', {});
+    expect(drafts([blankType, spacedId, slashedId, medicationDraft('m3', {})]).drafts.map((d) => d.ref)).toEqual(['MedicationRequest/m3']);
+  });
+
   it('a draft with no medication yet is kept as "medication not yet chosen"', () => {
     expect(drafts([medicationDraft('x', {})]).drafts).toEqual([
       { ref: 'MedicationRequest/x', resourceType: 'MedicationRequest', asRecorded: 'medication not yet chosen', classes: [], inScope: true },
