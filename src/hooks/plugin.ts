@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { BadRequest, CdsError, StoreUnavailable, Unauthorized, UnknownService } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { expectedAudiences, type JwtVerifier } from './auth.js';
+import { withReasonDisplays } from './analytics.js';
 import { filterAndRecord } from './card-log.js';
 import { cdsErrorHandler } from './error-handler.js';
 import { evaluateHook, type EvaluateDeps } from './evaluate.js';
@@ -141,7 +142,7 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
   if (config.analyticsEnabled) {
     app.get('/analytics/rules', async (request) => {
       try {
-        return { rules: await opts.store.ruleAnalytics() };
+        return { rules: withReasonDisplays(await opts.store.ruleAnalytics(), opts.evaluate.templates) };
       } catch (err) {
         request.log.error({ err: { type: (err as Error | undefined)?.name, message: (err as Error | undefined)?.message } }, 'analytics query failed');
         throw new StoreUnavailable('Analytics are unavailable (the database cannot be reached); retry later');

@@ -18,7 +18,7 @@ interface RuleRow {
   accepted: number;
   overridden: number;
   acceptanceRate: number;
-  overrideReasons: { code: string | null; count: number }[];
+  overrideReasons: { code: string | null; display?: string; count: number }[];
 }
 
 let issuer: TestIssuer;
@@ -63,7 +63,7 @@ describe('GET /analytics/rules', () => {
     const res = await service.call<{ rules: RuleRow[] }>('/analytics/rules');
     expect(res.status).toBe(200);
     const byRule = new Map(res.body.rules.map((r) => [r.ruleId, r]));
-    expect(byRule.get(STOP_ADT)).toEqual({ ruleId: STOP_ADT, shown: 3, accepted: 2, overridden: 1, acceptanceRate: 0.667, overrideReasons: [{ code: 'tumour-board-decision', count: 1 }] });
+    expect(byRule.get(STOP_ADT)).toEqual({ ruleId: STOP_ADT, shown: 3, accepted: 2, overridden: 1, acceptanceRate: 0.667, overrideReasons: [{ code: 'tumour-board-decision', display: 'Tumour board decision', count: 1 }] });
     expect(byRule.get(STOP_TKI)).toEqual({
       ruleId: STOP_TKI,
       shown: 3,
@@ -71,7 +71,7 @@ describe('GET /analytics/rules', () => {
       overridden: 3,
       acceptanceRate: 0,
       overrideReasons: [
-        { code: 'managed-by-oncologist', count: 2 },
+        { code: 'managed-by-oncologist', display: 'Managed by treating oncologist', count: 2 },
         { code: null, count: 1 },
       ],
     });
