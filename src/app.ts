@@ -81,7 +81,7 @@ export async function buildApp(config: Config, deps: AppDeps = defaultDeps(confi
   app.setNotFoundHandler(notFoundHandler);
   app.addHook('onClose', () => store.close());
   // Before every route, so each one is measured.
-  const metrics = config.metrics.enabled ? await registerMetrics(app, deps.rules) : undefined;
+  const metrics = config.metrics.enabled ? await registerMetrics(app, deps.rules, config.serviceAliases) : undefined;
   if (config.securityHeaders.enabled) {
     // A JSON API: no CSP (nothing is rendered), but no sniffing, no framing, no referrer, HSTS; responses may be read
     // cross-origin (CORS decides who may), since the CDS Hooks Sandbox calls from the browser.

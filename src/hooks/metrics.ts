@@ -17,7 +17,6 @@ const HOOK_ROUTE = '/cds-services/:id';
 const OTHER = 'other';
 const DATA_UNAVAILABLE_TOPIC = 'data-unavailable';
 const INDICATORS = new Set(['info', 'warning', 'critical']);
-const SERVICE_IDS = new Set(services.map((s) => s.id));
 /** The resource types our prefetch templates query, and the Medications that orders point to. */
 const RESOURCE_TYPES = new Set([...services.flatMap((s) => s.prefetch.map((p) => /^[A-Za-z]+/.exec(p.template)?.[0] ?? '')), 'Medication']);
 
@@ -44,9 +43,11 @@ interface CardLike {
   source?: { topic?: { code?: unknown } };
 }
 
-function serviceLabel(request: FastifyRequest): string {
-  const id = (request.params as { id?: unknown } | undefined)?.id;
-  return typeof id === 'string' && SERVICE_IDS.has(id) ? id : '';
+/** Our service id for every id a service is reached by (its own, and the aliases of CDS_SERVICE_ALIASES). */
+function serviceIds(aliases: Readonly<Record<string, string>>): Map<string, string> {
+  const ids = new Map(services.map((s) => [s.id, s.id]));
+  for (const [alias, id] of Object.entries(aliases)) if (ids.has(id)) ids.set(alias, id);
+  return ids;
 }
 
 /**
@@ -54,15 +55,22 @@ function serviceLabel(request: FastifyRequest): string {
  * It sits outside the CDS Hooks plugin, so the JWT check does not apply: Prometheus carries no CDS JWT.
  * @param app - the root instance
  * @param rules - the rule ids are the only values the cards counter's `rule` label takes (besides data-unavailable)
+ * @param serviceAliases - CDS_SERVICE_ALIASES: a call by an alias is counted under the service it names
  */
 export async function registerMetrics<Logger extends FastifyBaseLogger>(
   app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, Logger>,
   rules: readonly Rule[],
+  serviceAliases: Readonly<Record<string, string>> = {},
 ): Promise<AppMetrics> {
   // One registry per app: tests build many apps in one process, and the global registry refuses a second metric
   // of the same name.
   const registry = new Registry();
   const topics = new Set([...rules.map((r) => r.id), DATA_UNAVAILABLE_TOPIC]);
+  const ids = serviceIds(serviceAliases);
+  const serviceLabel = (request: FastifyRequest): string => {
+    const id = (request.params as { id?: unknown } | undefined)?.id;
+    return (typeof id === 'string' && ids.get(id)) || '';
+  };
 
   await app.register(fastifyMetrics, {
     endpoint: null,

@@ -17,6 +17,8 @@ import { freePort, startService, type RunningService } from '../helpers/service.
 
 const NOW = new Date('2026-11-23T09:00:00Z');
 const PATIENT_VIEW = `/cds-services/${SERVICE_ID['patient-view']}`;
+/** An id under which an EHR registered our patient-view service (CDS_SERVICE_ALIASES). */
+const EHR_ALIAS = 'ehr-registered-pv';
 const seedResources = (readFixtureBundles().get(SEED_000)?.entry ?? []).map((e) => e.resource).filter((r): r is Resource => r !== undefined);
 
 interface Sample {
@@ -74,7 +76,7 @@ describe('GET /metrics after hook calls (auth off)', () => {
   let service: RunningService;
 
   beforeAll(async () => {
-    service = await startService({ now: () => NOW });
+    service = await startService({ now: () => NOW, env: { CDS_SERVICE_ALIASES: JSON.stringify({ [EHR_ALIAS]: SERVICE_ID['patient-view'] }) } });
   });
   afterAll(async () => {
     await service?.stop();
@@ -115,6 +117,18 @@ describe('GET /metrics after hook calls (auth off)', () => {
     expect(res.text).not.toContain(unknownId);
     expect(res.text).not.toContain(SEED_000);
     expect(res.text).not.toMatch(/route="\/cds-services\/(?!:id)/);
+  });
+
+  it('counts a call by a service alias under the service it names', async () => {
+    const labels = { route: '/cds-services/:id', status_code: '200', service: SERVICE_ID['patient-view'] };
+    const before = valueOf(await scrape(service), 'http_request_duration_seconds_count', labels);
+    const res = await service.call<CdsResponse>(`/cds-services/${EHR_ALIAS}`, {
+      json: patientViewRequest(SEED_000, { prefetch: fullPrefetch(seedResources) }),
+    });
+    expect(res.status).toBe(200);
+    const after = await scrape(service);
+    expect(valueOf(after, 'http_request_duration_seconds_count', labels) - before).toBe(1);
+    expect(after.some((s) => Object.values(s.labels).includes(EHR_ALIAS))).toBe(false);
   });
 
   it('serves the Node process metrics (memory) next to the app metrics', async () => {
