@@ -9,7 +9,7 @@ import type { Database } from './schema.js';
 export type StoreDb = Kysely<Database>;
 
 /** A PGlite folder kept in memory only (tests, throw-away runs). */
-export const IN_MEMORY = 'memory://';
+const IN_MEMORY = 'memory://';
 
 /** How long a PostgreSQL connection attempt may take before readiness and requests fail instead of hanging. */
 const CONNECT_TIMEOUT_MS = 3000;

@@ -16,7 +16,7 @@ export interface CardsTable {
   shown_at: Date;
 }
 
-export interface FeedbackTable {
+interface FeedbackTable {
   id: Generated<number>;
   card_uuid: string;
   outcome: 'accepted' | 'overridden';
@@ -29,7 +29,7 @@ export interface FeedbackTable {
   received_at: Date;
 }
 
-export interface SnoozesTable {
+interface SnoozesTable {
   patient_hash: string;
   rule_id: string;
   snoozed_at: Date;
@@ -37,7 +37,7 @@ export interface SnoozesTable {
   reason_code: string;
 }
 
-export interface JtiSeenTable {
+interface JtiSeenTable {
   iss: string;
   jti: string;
   /** After this the token is refused as expired anyway, so the row may go. */

@@ -9,14 +9,14 @@ import { snooze, snoozedRules } from './snooze.js';
 /** What the hooks layer needs from the database, with patients hashed on the way in. */
 
 /** A returned card, reduced to what is recorded. */
-export interface CardShown {
+interface CardShown {
   uuid: string;
   ruleId: string;
   indicator: ShownCard['indicator'];
 }
 
 /** Decides whether a stored override snoozes its card's rule for the patient: the reason code when it does. */
-export type SnoozeDecision = (card: ShownCard, item: FeedbackItem) => string | undefined;
+type SnoozeDecision = (card: ShownCard, item: FeedbackItem) => string | undefined;
 
 export type FeedbackOutcome = { unknownCards: string[] } | { stored: number; duplicates: number; snoozed: number };
 

@@ -11,8 +11,8 @@ import type { CallOptions, RunningService } from '../helpers/service.js';
 
 export const NOW = new Date('2026-11-23T09:00:00Z');
 export const PATIENT_VIEW = `/cds-services/${SERVICE_ID['patient-view']}`;
-export const ORDER_SELECT = `/cds-services/${SERVICE_ID['order-select']}`;
-export const OVERRIDE_SYSTEM = 'urn:nec-cds:override-reason';
+const ORDER_SELECT = `/cds-services/${SERVICE_ID['order-select']}`;
+const OVERRIDE_SYSTEM = 'urn:nec-cds:override-reason';
 /** seed 000 on leuprolide, axitinib and abiraterone: radium-223 ordered → a critical card. */
 export const ON_ABIRATERONE = 'seed-000-on-radium-abiraterone';
 

@@ -1,12 +1,12 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import * as m0001 from './0001-cards-feedback-snoozes-jti.js';
+import { down as down0001, up as up0001 } from './0001-cards-feedback-snoozes-jti.js';
 
 /**
  * Every migration, listed here rather than found by scanning a folder, so they run the same from tsx (src/*.ts)
  * and from the compiled build (dist/*.js). Add a new one at the end; never edit one that has shipped.
  */
 const MIGRATIONS: Record<string, Migration> = {
-  '0001-cards-feedback-snoozes-jti': m0001,
+  '0001-cards-feedback-snoozes-jti': { up: up0001, down: down0001 },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
