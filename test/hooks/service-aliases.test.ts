@@ -2,9 +2,12 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { buildApp, defaultDeps } from '../../src/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { serviceRoutes } from '../../src/hooks/services.js';
+import { serviceRoutes, services } from '../../src/hooks/services.js';
 
 /** CDS_SERVICE_ALIASES: an EHR that registered our services under its own ids reaches them by those ids. */
+
+/** Every prefetch key null: the EHR has no such data (nothing to fetch). */
+const noOtherData = Object.fromEntries(services[0]!.prefetch.map((p) => [p.key, null]));
 
 describe('serviceRoutes', () => {
   it('routes our ids, and each alias to the service it names', () => {
@@ -49,7 +52,7 @@ describe('CDS_SERVICE_ALIASES in the configuration', () => {
       const call = await app.inject({
         method: 'POST',
         url: '/cds-services/ehr-pv',
-        payload: { hook: 'patient-view', hookInstance: 'a1', context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch: { patient: { resourceType: 'Patient', id: 'p1' } } },
+        payload: { hook: 'patient-view', hookInstance: 'a1', context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch: { ...noOtherData, patient: { resourceType: 'Patient', id: 'p1' } } },
       });
       expect(call.statusCode, call.body).toBe(200);
       expect(call.json()).toHaveProperty('cards');
