@@ -1,4 +1,4 @@
-import type { MedicationRequest } from 'fhir/r4.js';
+import type { Bundle, MedicationRequest } from 'fhir/r4.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CardView } from '../../src/review/view.js';
 import { fhirGet, startFhirServer, type FhirServerProcess } from '../helpers/fhir-server.js';
@@ -100,6 +100,20 @@ describe('review API', () => {
     expect(active.status).toBe('active');
     const rerun = await run({ patientId: SEED_000, hook: 'order-sign' });
     expect(rerun.body.cards.map((c) => c.source.topic)).not.toContain('stop-adt-small-cell');
+  });
+
+  it('accepting a suggestion that creates orders POSTs them to the FHIR server as drafts for the patient', async () => {
+    const { body } = await run({ patientId: SEED_000, hook: 'patient-view' });
+    const card = body.cards.find((c) => c.source.topic === 'start-platinum-etoposide') as CardView;
+    const carboplatin = card.suggestions.find((s) => s.label.startsWith('Draft carboplatin'));
+    const accepted = await service.call<{ applied: number; feedback: { status: number } }>('/review/api/accept', {
+      json: { cardUuid: card.uuid, suggestionUuid: carboplatin?.uuid },
+      token: null,
+    });
+    expect(accepted.body).toMatchObject({ applied: 2, feedback: { status: 200 } });
+    const drafts = await fhirGet<Bundle<MedicationRequest>>(fhir.url, `MedicationRequest?subject=Patient/${SEED_000}&status=draft`);
+    const created = (drafts.entry ?? []).map((e) => e.resource?.medicationCodeableConcept?.coding?.[0]?.display);
+    expect(created.sort()).toEqual(['carboplatin', 'etoposide']);
   });
 
   it('answers a readable 400 for a bad body and 404 for a card it never showed', async () => {
