@@ -114,6 +114,14 @@ describe('CORS preflights (no Authorization header): answered before authenticat
   });
 });
 
+describe('the preflights of the other calls (captured once: "the same apart from the path")', () => {
+  it.each(['/cds-services/pca-order-select', '/cds-services/pca-order-sign', '/cds-services/pca-order-select/feedback'])('OPTIONS %s → 204', async (path) => {
+    const res = await replay(service.baseUrl, { ...readCaptured('hook-preflight.json'), path });
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe('*');
+  });
+});
+
 describe('discovery', () => {
   it('GET /cds-services with the Sandbox JWT → 200 listing our three services (aliases are not listed)', async () => {
     const captured = readCaptured('discovery.json');
