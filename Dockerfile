@@ -63,6 +63,9 @@ COPY package.json package-lock.json ./
 COPY --from=build /app/dist ./dist
 COPY cards ./cards
 COPY clinical ./clinical
+# The card review page's static files, read at start when REVIEW_UI is enabled (the default outside production,
+# so in docker compose): without them the service would not start there.
+COPY src/review/assets ./src/review/assets
 USER node
 EXPOSE 3000
 # Liveness only (GET /healthz); slim images have no curl, so node itself probes. Assumes HOST is a wildcard or loopback.

@@ -142,7 +142,7 @@ describe('Dockerfile', () => {
     const copies = all(runtime, 'COPY');
     expect(copies).toContain('--from=prod-deps /app/node_modules ./node_modules');
     expect(copies).toContain('--from=build /app/dist ./dist');
-    expect(contextCopies(runtime)).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'cards', 'clinical']));
+    expect(contextCopies(runtime)).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'cards', 'clinical', 'src/review/assets']));
     expect(envOf(runtime)).toMatchObject({ NODE_ENV: 'production', PORT: '3000', HOST: '0.0.0.0' });
     expect(all(runtime, 'EXPOSE')).toEqual(['3000']);
     expect(isRootUser(last(runtime, 'USER'))).toBe(false);
