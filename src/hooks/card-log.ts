@@ -8,32 +8,50 @@ export interface AnsweredCall {
   patientId: string;
   /** The clinical clock's now: snoozes are measured on it. */
   now: Date;
+  /** How long the store may take before the cards are answered without it (what is left of the hook deadline). */
+  budgetMs: number;
+}
+
+class StoreTooSlow extends Error {
+  override name = 'StoreTooSlow';
+}
+
+/** `work`, or StoreTooSlow after `ms` (the work goes on; its late failure is swallowed, it was already reported). */
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new StoreTooSlow(`the card store did not answer within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /**
  * Drops the info/warning cards whose rule is snoozed for this patient, then records the cards returned (so feedback
- * can be matched to them). A database that fails does not fail the call: the cards are answered unfiltered and
- * unrecorded (advice matters more than fatigue control), and the failure is logged.
+ * can be matched to them). A database that fails or is too slow for the hook deadline does not fail the call: the
+ * cards are answered unfiltered (advice matters more than fatigue control), and the failure is logged.
  */
 export async function filterAndRecord(store: Store, log: FastifyBaseLogger, call: AnsweredCall, cards: Card[]): Promise<{ cards: Card[]; snoozed: string[] }> {
   let shown = cards;
   let snoozed: string[] = [];
+  const started = Date.now();
   try {
-    const rules = await store.snoozedRules(call.patientId, call.now);
+    const rules = await within(store.snoozedRules(call.patientId, call.now), call.budgetMs);
     if (rules.size > 0) {
       shown = cards.filter((c) => c.indicator === 'critical' || !rules.has(c.source.topic.code));
       snoozed = cards.filter((c) => !shown.includes(c)).map((c) => c.source.topic.code);
     }
-    await store.recordShown({
+    const record = store.recordShown({
       serviceId: call.serviceId,
       hookInstance: call.hookInstance,
       patientId: call.patientId,
       at: call.now,
       cards: shown.map((c) => ({ uuid: c.uuid, ruleId: c.source.topic.code, indicator: c.indicator })),
     });
+    await within(record, Math.max(1, call.budgetMs - (Date.now() - started)));
   } catch (err) {
-    log.error({ err: { type: (err as Error | undefined)?.name, message: (err as Error | undefined)?.message } }, 'card store unavailable: cards answered unfiltered and unrecorded');
-    return { cards, snoozed: [] };
+    log.error({ failure: { type: (err as Error | undefined)?.name, message: (err as Error | undefined)?.message } }, 'card store unavailable: cards answered without it (snoozes not applied, or cards not recorded)');
   }
+  // Unfiltered when the snooze lookup failed; filtered when only the recording did.
   return { cards: shown, snoozed };
 }

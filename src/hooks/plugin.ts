@@ -119,7 +119,7 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
       const err = result.failure.error as Error | undefined;
       request.log.error({ stage: result.failure.stage, err: { type: err?.name, stack: err?.stack } }, 'hook evaluation failed; answered with the data-unavailable card');
     }
-    const answer = await filterAndRecord(opts.store, request.log, { serviceId: service.id, hookInstance: body.hookInstance, patientId: context.data.patientId, now: opts.evaluate.now() }, result.cards);
+    const answer = await filterAndRecord(opts.store, request.log, { serviceId: service.id, hookInstance: body.hookInstance, patientId: context.data.patientId, now: opts.evaluate.now(), budgetMs: Math.max(250, config.limits.hookDeadlineMs - reply.elapsedTime) }, result.cards);
     request.log.info({ hookInstance: body.hookInstance, service: service.id, ...result.stats, cards: answer.cards.length, snoozed: answer.snoozed }, 'hook answered');
     return { cards: answer.cards };
   });
@@ -144,7 +144,7 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
       try {
         return { rules: withReasonDisplays(await opts.store.ruleAnalytics(), opts.evaluate.templates) };
       } catch (err) {
-        request.log.error({ err: { type: (err as Error | undefined)?.name, message: (err as Error | undefined)?.message } }, 'analytics query failed');
+        request.log.error({ failure: { type: (err as Error | undefined)?.name, message: (err as Error | undefined)?.message } }, 'analytics query failed');
         throw new StoreUnavailable('Analytics are unavailable (the database cannot be reached); retry later');
       }
     });

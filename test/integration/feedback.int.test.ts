@@ -84,6 +84,12 @@ describe('feedback the service cannot match', () => {
     expect((await service.call(`/cds-services/${SERVICE_ID['patient-view']}/feedback`, { json: { feedback: [] } })).status).toBe(400);
   });
 
+  it('400 for a batch larger than an EHR sends (more than 500 items)', async () => {
+    const res = await sendFeedback(service, Array.from({ length: 501 }, (_, i) => overridden(`card-${i}`)));
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/at most 500 items, got 501/);
+  });
+
   it('401 without a token, before anything is looked up', async () => {
     expect((await sendFeedback(service, [overridden('x')], { token: null })).status).toBe(401);
   });
