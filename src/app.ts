@@ -15,6 +15,7 @@ import { cdsHooksPlugin } from './hooks/plugin.js';
 import { projectPath } from './paths.js';
 import type { StoreDb } from './store/db.js';
 import { openStore } from './store/open.js';
+import type { Store } from './store/store.js';
 import { createReviewClient, createReviewIdentity } from './review/client.js';
 import { reviewPlugin } from './review/plugin.js';
 
@@ -62,8 +63,17 @@ export function defaultDeps(config: Config): AppDeps {
  * @param deps - clock, ids, logger, rules (tests pass their own)
  */
 export async function buildApp(config: Config, deps: AppDeps = defaultDeps(config)) {
-  const terminology = loadTerminology();
   const store = await openStore(config.store, deps.logger, deps.database);
+  try {
+    return await assembleApp(config, deps, store);
+  } catch (err) {
+    await store.close(); // start-up failed after the database was opened: do not leave it open
+    throw err;
+  }
+}
+
+async function assembleApp(config: Config, deps: AppDeps, store: Store) {
+  const terminology = loadTerminology();
   const templates = loadCardTemplates(projectPath('cards'), deps.rules);
   const { limits } = config;
   const app = Fastify({
