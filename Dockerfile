@@ -66,6 +66,12 @@ COPY clinical ./clinical
 # The card review page's static files, read at start when REVIEW_UI is enabled (the default outside production,
 # so in docker compose): without them the service would not start there.
 COPY src/review/assets ./src/review/assets
+# The embedded PostgreSQL (PGlite) keeps cards, feedback and snoozes in /app/data/pglite when DATABASE_URL is unset:
+# the one folder the `node` user may write (mount a volume there to keep it across containers).
+RUN mkdir -p /app/data && chown node:node /app/data
+ENV DATABASE_DIR=/app/data/pglite \
+    NODE_OPTIONS=--max-old-space-size=96
+VOLUME ["/app/data"]
 USER node
 EXPOSE 3000
 # Liveness only (GET /healthz); slim images have no curl, so node itself probes. Assumes HOST is a wildcard or loopback.
