@@ -9,8 +9,10 @@
  * order-sign with a chemotherapy draft, and feedback, in rotation.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Bundle, Resource } from 'fhir/r4.js';
 import autocannon from 'autocannon';
 import { fullPrefetch } from '../src/embedded-fhir/full-prefetch.js';
@@ -46,6 +48,18 @@ function child(args: string[], env: Record<string, string>, ready: RegExp) {
   return { proc, started };
 }
 
+/** The uuid of the first card a patient-view call returns (the soak's feedback names it). */
+async function firstCardUuid(base: string, prefetch: Record<string, unknown>, context: Record<string, string>): Promise<string> {
+  const res = await fetch(`${base}/cds-services/nec-patient-view`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ hook: 'patient-view', hookInstance: 'soak-first', context, prefetch }),
+  });
+  const uuid = ((await res.json()) as { cards?: { uuid: string }[] }).cards?.[0]?.uuid;
+  if (!res.ok || !uuid) throw new Error(`soak: patient-view answered ${res.status} without a card to give feedback on`);
+  return uuid;
+}
+
 function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
@@ -58,7 +72,8 @@ async function main() {
   const fhir = child(['src/embedded-fhir/main.ts'], { FHIR_SANDBOX_PORT: String(fhirPort), LOG_LEVEL: 'warn' }, /ready at/);
   const service = child(
     ['src/main.ts'],
-    { PORT: String(port), HOST: '127.0.0.1', CDS_AUTH: 'disabled', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0' },
+    // The embedded database on disk, as `npm start` runs it, in a folder of its own.
+    { PORT: String(port), HOST: '127.0.0.1', CDS_AUTH: 'disabled', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', DATABASE_DIR: mkdtempSync(join(tmpdir(), 'nec-cds-soak-db-')) },
     /CDS_AUTH=disabled/,
   );
   await Promise.all([fhir.started, service.started]);
@@ -107,8 +122,10 @@ async function main() {
       },
     },
     {
+      // Feedback must name a card the service returned (unknown cards get 404): one fetched before the load starts.
+      // Repeats of the same feedback are idempotent, so every one is a lookup and a no-op write in the store.
       path: '/cds-services/nec-patient-view/feedback',
-      body: { feedback: [{ card: 'soak-card', outcome: 'overridden', outcomeTimestamp: '2026-11-23T09:00:00Z' }] },
+      body: { feedback: [{ card: await firstCardUuid(base, fullPrefetch(resourcesOf(bundles[ids.indexOf('seed-000-nepc-liver')]!)), context('seed-000-nepc-liver')), outcome: 'overridden', outcomeTimestamp: '2026-11-23T09:00:00Z' }] },
     },
   ].map(({ path, body }) => ({ method: 'POST' as const, path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
 
