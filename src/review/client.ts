@@ -59,6 +59,8 @@ export interface ReviewClient {
   callHook(serviceId: string, request: object): Promise<ServiceAnswer>;
   /** `POST /cds-services/{serviceId}/feedback` with `{ feedback: [item] }`. */
   sendFeedback(serviceId: string, item: object): Promise<ServiceAnswer>;
+  /** `GET /analytics/rules` (404 when the service runs without `ANALYTICS=enabled`). */
+  ruleAnalytics(): Promise<ServiceAnswer>;
 }
 
 /**
@@ -68,10 +70,13 @@ export interface ReviewClient {
  * @param identity - the signing identity; undefined when authentication is off
  */
 export function createReviewClient(app: Injector, publicBaseUrl: string, identity: ReviewIdentity | undefined): ReviewClient {
-  async function post(path: string, payload: object): Promise<ServiceAnswer> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  async function call(path: string, payload?: object): Promise<ServiceAnswer> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (payload) headers['content-type'] = 'application/json';
     if (identity) headers.authorization = `Bearer ${await identity.sign(`${publicBaseUrl}${path}`)}`;
-    const response = await app.inject({ method: 'POST', url: path, headers, payload: JSON.stringify(payload) });
+    const response = await app.inject(
+      payload ? { method: 'POST', url: path, headers, payload: JSON.stringify(payload) } : { method: 'GET', url: path, headers },
+    );
     let body: unknown;
     try {
       body = response.body ? JSON.parse(response.body) : undefined;
@@ -81,7 +86,8 @@ export function createReviewClient(app: Injector, publicBaseUrl: string, identit
     return { status: response.statusCode, body };
   }
   return {
-    callHook: (serviceId, request) => post(`/cds-services/${encodeURIComponent(serviceId)}`, request),
-    sendFeedback: (serviceId, item) => post(`/cds-services/${encodeURIComponent(serviceId)}/feedback`, { feedback: [item] }),
+    callHook: (serviceId, request) => call(`/cds-services/${encodeURIComponent(serviceId)}`, request),
+    sendFeedback: (serviceId, item) => call(`/cds-services/${encodeURIComponent(serviceId)}/feedback`, { feedback: [item] }),
+    ruleAnalytics: () => call('/analytics/rules'),
   };
 }

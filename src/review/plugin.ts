@@ -30,7 +30,8 @@ export interface ReviewPluginOptions {
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-const ASSET_TYPES = { 'review.js': 'text/javascript; charset=utf-8', 'review.css': 'text/css; charset=utf-8', 'favicon.svg': 'image/svg+xml' } as const;
+const JS = 'text/javascript; charset=utf-8';
+const ASSET_TYPES = { 'review.js': JS, 'page.js': JS, 'analytics.js': JS, 'review.css': 'text/css; charset=utf-8', 'favicon.svg': 'image/svg+xml' } as const;
 const REVIEW_USER = 'Practitioner/nec-cds-review-page';
 
 function readAssets() {
@@ -86,6 +87,14 @@ export async function reviewPlugin(app: FastifyInstance, opts: ReviewPluginOptio
   });
 
   app.get('/review/api/config', async () => ({ fhirServer: config.review.fhirBaseUrl, drugs: draftChoices(terminology) }));
+
+  // The service's own analytics route, called like any client (signed): 404 there means ANALYTICS is not enabled.
+  app.get('/review/api/analytics', async (_request, reply) => {
+    const answer = await client.ruleAnalytics();
+    if (answer.status === 404) return { enabled: false, message: 'Override analytics are off: set ANALYTICS=enabled' };
+    if (answer.status !== 200) return reply.status(answer.status).send(answer.body);
+    return { enabled: true, rules: (answer.body as { rules: unknown[] }).rules };
+  });
 
   app.get('/review/api/patients', async (_request, reply) => {
     try {

@@ -28,7 +28,7 @@ const browserProblems: string[] = [];
 describe.skipIf(skipBrowserTests)('card review page in Chromium', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     fhir = await startFhirServer();
-    service = await startService({ issuer: await createTestIssuer(), env: { REVIEW_FHIR_BASE_URL: fhir.url }, now: () => CLINICAL_NOW });
+    service = await startService({ issuer: await createTestIssuer(), env: { REVIEW_FHIR_BASE_URL: fhir.url, ANALYTICS: 'enabled' }, now: () => CLINICAL_NOW });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     // A CSP violation or a script error shows up here (Chromium reports both on the console).
@@ -80,6 +80,13 @@ describe.skipIf(skipBrowserTests)('card review page in Chromium', { timeout: 60_
     await page.locator('#status', { hasText: 'Override sent as feedback' }).waitFor();
     const logged = service.logRecords().find((r) => r.msg === 'feedback received' && r.card === uuid);
     expect(logged).toMatchObject({ outcome: 'overridden', overrideReason: 'prescribed-for-another-cancer' });
+  });
+
+  it('shows that override in the analytics table, with its reason', async () => {
+    const row = page.locator('#analytics tr[data-rule="stop-vegf-tki-small-cell"]');
+    await row.locator('td.overridden', { hasText: /^1$/ }).waitFor();
+    expect(await row.locator('td.reasons').textContent()).toBe('Prescribed for another cancer ×1');
+    expect(await row.locator('td.rate').textContent()).toBe('0 %');
   });
 
   it('accepting "stop leuprolide" stops the MedicationRequest on the FHIR server, and the card is gone on re-run', async () => {

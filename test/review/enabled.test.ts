@@ -32,7 +32,7 @@ describe('REVIEW_UI', () => {
 
   it.each([{ REVIEW_UI: 'disabled' }, PRODUCTION])('answers 404 for the page, its files, its API and / when off (%o)', async (env) => {
     const service = await app(env);
-    for (const url of ['/', '/review', '/review/assets/review.js', '/review/api/patients']) {
+    for (const url of ['/', '/review', '/review/assets/review.js', '/review/api/patients', '/review/api/analytics']) {
       const res = await service.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(404);
     }

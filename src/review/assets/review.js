@@ -1,18 +1,9 @@
 // The card review page: talks only to /review/api/* on the service. Every text goes in with textContent; the only
 // HTML inserted is the card detail, rendered and escaped on the server (markdown-it, html: false).
-const $ = (id) => document.getElementById(id);
-const SVG = 'http://www.w3.org/2000/svg';
+import { refreshAnalytics } from './analytics.js';
+import { $, api, el } from './page.js';
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === 'text') node.textContent = value;
-    else if (key === 'className') node.className = value;
-    else node.setAttribute(key, value);
-  }
-  node.append(...children.filter((c) => c !== undefined && c !== null));
-  return node;
-}
+const SVG = 'http://www.w3.org/2000/svg';
 
 function svg(tag, attrs = {}, text) {
   const node = document.createElementNS(SVG, tag);
@@ -24,17 +15,6 @@ function svg(tag, attrs = {}, text) {
 function status(message, isError = false) {
   $('status').textContent = message;
   $('status').classList.toggle('error', isError);
-}
-
-async function api(path, body) {
-  const init = body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-  const response = await fetch(`/review/api/${path}`, init);
-  const json = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const details = Array.isArray(json.details) ? ` (${json.details.join('; ')})` : '';
-    throw new Error(`${json.message ?? `HTTP ${response.status}`}${details}`);
-  }
-  return json;
 }
 
 const safeUrl = (url) => typeof url === 'string' && /^https?:\/\//i.test(url);
@@ -98,6 +78,7 @@ async function run() {
     if (mine !== latestRun) return;
     cards.replaceChildren(...answer.cards.map(renderCard));
     status(`${answer.cards.length} card${answer.cards.length === 1 ? '' : 's'} from ${answer.serviceId}`);
+    refreshAnalytics();
   } catch (err) {
     if (mine !== latestRun) return;
     cards.replaceChildren();
@@ -130,6 +111,7 @@ async function override(card, reasonCode, button) {
     const received = result.feedback.status === 200;
     status(received ? `Override sent as feedback for "${card.summary}"` : `The service refused the feedback (HTTP ${result.feedback.status})`, !received);
     if (received) button.closest('article')?.classList.add('overridden');
+    refreshAnalytics();
   } catch (err) {
     button.disabled = false;
     status(`Could not send the override: ${err.message}`, true);
@@ -197,6 +179,7 @@ async function start() {
     run();
   });
   status(`${patients.length} patients on the FHIR server`);
+  refreshAnalytics();
   if (patients.length > 0) await Promise.all([loadLabs(), run()]);
 }
 
