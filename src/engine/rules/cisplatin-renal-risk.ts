@@ -27,7 +27,7 @@ export const cisplatinRenalRisk: Rule = {
   id: 'cisplatin-renal-risk',
   hooks: ['order-select', 'order-sign'],
   priority: 90,
-  placeholders: ['drug', 'gfr', 'age', 'reasons', 'renalStatus', 'replaceNote'],
+  placeholders: ['gfr', 'age', 'reasons', 'renalStatus', 'replaceNote'],
   evaluate(picture, ctx) {
     const drafts = picture.draftOrders.filter((d) => d.inScope && d.drug === 'cisplatin');
     if (drafts.length === 0) return null;
@@ -137,7 +137,6 @@ export const cisplatinRenalRisk: Rule = {
       indicator: level === 'critical' ? 'critical' : level === 'warning' ? 'warning' : 'info',
       variant: level,
       values: {
-        drug: joinNames(drafts.map((d) => d.asRecorded)),
         gfr: gfrKnown ? num(gfr.value) : 'unknown',
         age: isKnown(age) ? String(age.value) : 'unknown',
         reasons: joinNames(reasons),
