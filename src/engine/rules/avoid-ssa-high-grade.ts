@@ -13,10 +13,10 @@ import type { CitedFact, Recommendation, Rule, SuggestionSpec } from '../recomme
 /**
  * A reason that says the analogue is for symptom control of a hormonal syndrome, not for the tumour: carcinoid
  * syndrome or crisis, diarrhoea, flushing, a hormonal / functional syndrome (VIPoma, insulinoma, gastrinoma,
- * glucagonoma), and the endocrine indications of the labels (acromegaly, Cushing's disease for pasireotide).
+ * glucagonoma; not a "non-functional" tumour), and the endocrine indications of the labels (acromegaly, Cushing's disease for pasireotide).
  */
 const SYMPTOM_CONTROL =
-  /\bsymptom|\bsymptomatic\b|\bcarcinoid\s+(?:syndrome|crisis|heart)|\bdiarrh?o?ea\b|\bdiarrh|\bflush|\bhormon(?:e|al)[-\s]+(?:syndrome|hypersecretion|excess|related)|\bfunctional\s+(?:syndrome|tumou?r|neuroendocrine)|\bVIPoma|\binsulinoma|\bhypoglyc(?:a)?emi|\bgastrinoma|Zollinger|\bglucagonoma|\bacromegal|\bCushing|\bsecretory\b/i;
+  /\bsymptom|\bsymptomatic\b|\bcarcinoid\s+(?:syndrome|crisis|heart)|\bdiarrh?o?ea\b|\bdiarrh|\bflush|\bhormon(?:e|al)[-\s]+(?:syndrome|hypersecretion|excess|related)|(?<!\bnon[-\s]?)\bfunctional\s+(?:syndrome|tumou?r|neuroendocrine)|\bVIPoma|\binsulinoma|\bhypoglyc(?:a)?emi|\bgastrinoma|Zollinger|\bglucagonoma|\bacromegal|\bCushing|\bsecretory\b/i;
 
 /**
  * Whether the order's reason, as written, is symptom control (then the rule does not fire).
