@@ -1,15 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { StoreConfig } from '../config.js';
+import { IN_MEMORY, openPglite } from './pglite.js';
 import type { Database } from './schema.js';
 
 export type StoreDb = Kysely<Database>;
-
-/** A PGlite folder kept in memory only (tests, throw-away runs). */
-const IN_MEMORY = 'memory://';
 
 /** How long a PostgreSQL connection attempt may take before readiness and requests fail instead of hanging. */
 const CONNECT_TIMEOUT_MS = 3000;
@@ -32,9 +28,7 @@ export function openDatabase(config: Pick<StoreConfig, 'databaseUrl' | 'database
     pool.on('error', () => undefined);
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
-  const dir = config.databaseDir ?? IN_MEMORY;
-  if (!dir.startsWith(IN_MEMORY)) mkdirSync(dir, { recursive: true });
-  return new Kysely<Database>({ dialect: new PGliteDialect(new PGlite(dir)) });
+  return new Kysely<Database>({ dialect: new PGliteDialect(openPglite(config.databaseDir ?? IN_MEMORY)) });
 }
 
 /** Where the data lives, for the start-up log: never the URL itself (it may carry a password). */
