@@ -9,13 +9,25 @@ import { med, medDraft, metastasis } from './rules/nepc-builders.js';
 /** Ties in the runner's ordering keep the registry's order; each abiraterone glucocorticoid is cited beside radium-223. */
 
 function rule(id: string, indicator: Recommendation['indicator'], priority = 0): Rule {
-  return { id, hooks: ['patient-view'], priority, placeholders: [], evaluate: () => ({ ruleId: id, indicator, variant: 'v', values: {}, facts: [], suggestions: [] }) };
+  return {
+    id,
+    hooks: ['patient-view'],
+    priority,
+    placeholders: [],
+    evaluate: () => ({ ruleId: id, indicator, variant: 'v', values: {}, facts: [], suggestions: [] }),
+  };
 }
 
 describe('runRules ties', () => {
   it('same indicator and priority → registry order, for any number of rules', () => {
     const ids = Array.from({ length: 12 }, (_, i) => `r${i}`);
-    expect(runRules(ids.map((id) => rule(id, 'info')), picture(), ctx()).map((r) => r.ruleId)).toEqual(ids);
+    expect(
+      runRules(
+        ids.map((id) => rule(id, 'info')),
+        picture(),
+        ctx(),
+      ).map((r) => r.ruleId),
+    ).toEqual(ids);
   });
 
   it('same indicator, different priorities → higher priority first, ties in registry order', () => {
@@ -39,7 +51,9 @@ describe('abiraterone glucocorticoids', () => {
       therapies: [med('abiraterone'), med('prednisone', { drug: steroid, asRecorded: `${steroid} 5 mg` })],
       draftOrders: [medDraft('radium-223')],
     });
-    expect(radium223Visceral.evaluate(p, ctx('order-sign'))?.facts).toContainEqual(expect.objectContaining({ label: 'Current glucocorticoid', value: `${steroid} 5 mg` }));
+    expect(radium223Visceral.evaluate(p, ctx('order-sign'))?.facts).toContainEqual(
+      expect.objectContaining({ label: 'Current glucocorticoid', value: `${steroid} 5 mg` }),
+    );
   });
 
   it('the list holds the four glucocorticoids given with abiraterone', () => {

@@ -77,7 +77,10 @@ export const boneHealthNepc: Rule = {
       indicator: 'info',
       variant: 'crpc',
       values: {
-        renalNote: boneAgents.length > 0 ? `${renalNote} Earlier ${joinNames(boneAgents.map((t) => t.drug))} is on record but not current.` : renalNote,
+        renalNote:
+          boneAgents.length > 0
+            ? `${renalNote} Earlier ${joinNames(boneAgents.map((t) => t.drug.replace(/-/g, ' ')))} is on record but not current.`
+            : renalNote,
       },
       facts,
       suggestions: [],

@@ -5,7 +5,13 @@ import { NONE, therapy } from '../builders.js';
 
 /** Near misses of castration resistance: the ADT start, the running nadir, confirmation order; whole results. */
 
-const psa = (date: string, value: number, overrides: Partial<LabFact> = {}): LabFact => ({ value, unit: 'ng/mL', date, sources: [`Observation/psa-${date}`], ...overrides });
+const psa = (date: string, value: number, overrides: Partial<LabFact> = {}): LabFact => ({
+  value,
+  unit: 'ng/mL',
+  date,
+  sources: [`Observation/psa-${date}`],
+  ...overrides,
+});
 const since = Date.parse('2025-01-01');
 const adt = (date = '2025-01-01') => therapy('leuprolide', { date, sources: [`MedicationRequest/leuprolide-${date}`] });
 const classify = (input: Partial<CastrationInput>) => classifyCastration({ psa: [], testosterone: NONE, adt: [adt()], ...input });
@@ -20,11 +26,17 @@ describe('pcwg3PsaProgression: the series it reads', () => {
   });
 
   it('a "<" bound is not a value: it cannot be the nadir', () => {
-    expect(pcwg3PsaProgression([psa('2025-02-01', 0.1, { comparator: '<' }), psa('2025-03-01', 1), psa('2025-04-01', 2.5), psa('2025-05-01', 2.5)], since)).toBeUndefined();
+    expect(
+      pcwg3PsaProgression([psa('2025-02-01', 0.1, { comparator: '<' }), psa('2025-03-01', 1), psa('2025-04-01', 2.5), psa('2025-05-01', 2.5)], since),
+    ).toBeUndefined();
   });
 
   it('values in any order are read by date', () => {
-    expect(pcwg3PsaProgression([psa('2025-05-01', 4), psa('2025-04-01', 4), psa('2025-02-01', 1)], since)).toMatchObject({ nadir: { date: '2025-02-01' }, rise: { date: '2025-04-01' }, confirm: { date: '2025-05-01' } });
+    expect(pcwg3PsaProgression([psa('2025-05-01', 4), psa('2025-04-01', 4), psa('2025-02-01', 1)], since)).toMatchObject({
+      nadir: { date: '2025-02-01' },
+      rise: { date: '2025-04-01' },
+      confirm: { date: '2025-05-01' },
+    });
   });
 
   it('an equal later value does not move the nadir', () => {
@@ -51,9 +63,22 @@ describe('classifyCastration: whole results', () => {
     ['testosterone 50 ng/dL', { testosterone: { value: 50, unit: 'ng/dL', date: '2025-06-01', sources: ['Observation/t'] }, psa: progression }],
     ['undated testosterone 80 ng/dL', { testosterone: { value: 80, unit: 'ng/dL', sources: ['Observation/t'] }, psa: progression }],
     ['PCWG3 progression', { psa: progression }],
-    ['PCWG3 progression after an orchiectomy, no ADT', { adt: [], orchiectomy: { value: '2025-01-15', date: '2025-01-15', sources: ['Procedure/orchiectomy'] }, psa: [psa('2025-02-01', 1), psa('2025-04-01', 4), psa('2025-05-01', 4.5)] }],
-    ['radiographic progression on the day ADT began', { progression: { value: 'progressing', date: '2025-01-01', sources: ['Observation/status'] }, psa: [psa('2025-02-01', 3)] }],
-    ['radiographic progression before ADT', { progression: { value: 'progressing', date: '2024-12-31', sources: ['Observation/status'] }, psa: [psa('2025-02-01', 3), psa('2025-03-01', 2)] }],
+    [
+      'PCWG3 progression after an orchiectomy, no ADT',
+      {
+        adt: [],
+        orchiectomy: { value: '2025-01-15', date: '2025-01-15', sources: ['Procedure/orchiectomy'] },
+        psa: [psa('2025-02-01', 1), psa('2025-04-01', 4), psa('2025-05-01', 4.5)],
+      },
+    ],
+    [
+      'radiographic progression on the day ADT began',
+      { progression: { value: 'progressing', date: '2025-01-01', sources: ['Observation/status'] }, psa: [psa('2025-02-01', 3)] },
+    ],
+    [
+      'radiographic progression before ADT',
+      { progression: { value: 'progressing', date: '2024-12-31', sources: ['Observation/status'] }, psa: [psa('2025-02-01', 3), psa('2025-03-01', 2)] },
+    ],
     ['two PSA values on ADT, the first on its start day, falling', { psa: [psa('2024-12-31', 9), psa('2025-01-01', 3), psa('2025-03-01', 2)] }],
     ['one PSA value on ADT, one before', { psa: [psa('2024-12-31', 9), psa('2025-03-01', 2)] }],
   ];

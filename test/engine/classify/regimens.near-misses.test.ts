@@ -45,7 +45,11 @@ describe('platinumEtoposide near misses', () => {
   });
 
   it('the last date given is the latest of every drug in a past pair, by last date when recorded', () => {
-    const result = status([carbo(past({ date: '2026-03-01', lastDate: '2026-06-20' })), eto(past({ date: '2026-03-01', lastDate: '2026-06-22' })), carbo(past({ date: '2026-01-01', drug: 'cisplatin' }))]);
+    const result = status([
+      carbo(past({ date: '2026-03-01', lastDate: '2026-06-20' })),
+      eto(past({ date: '2026-03-01', lastDate: '2026-06-22' })),
+      carbo(past({ date: '2026-01-01', drug: 'cisplatin' })),
+    ]);
     expect(result.lastGiven).toBe('2026-06-22');
     expect(result.past.map((t) => t.drug)).toEqual(['carboplatin', 'etoposide']);
   });

@@ -53,7 +53,10 @@ describe('isSymptomControlReason: every wording it accepts', () => {
 
 describe('avoid-ssa-high-grade on an order whose reason is a non-functional tumour', () => {
   it('fires: "non-functional" is the antitumour indication, not symptom control', () => {
-    const rec = avoidSsaHighGrade.evaluate(necPicture({ draftOrders: [medDraft('lanreotide', { reason: 'Non-functional neuroendocrine tumour, antiproliferative' })] }), ctx('order-sign'));
+    const rec = avoidSsaHighGrade.evaluate(
+      necPicture({ draftOrders: [medDraft('lanreotide', { reason: 'Non-functional neuroendocrine tumour, antiproliferative' })] }),
+      ctx('order-sign'),
+    );
     expect(rec).toMatchObject({ ruleId: 'avoid-ssa-high-grade', variant: 'ordered' });
   });
 });

@@ -24,7 +24,10 @@ const scenarios: [string, () => ReturnType<typeof run>][] = [
   ['docetaxel, AST and ALT above 1.5 × with alkaline phosphatase above 2.5 ×', () => run([doce()], { ast: ast(70), alt: alt(65), alp: alp(310) })],
   ['docetaxel, only ALT above 1.5 × with alkaline phosphatase above 2.5 ×', () => run([doce()], { ast: ast(50), alt: alt(65), alp: alp(310) })],
   ['docetaxel, bilirubin missing', () => run([doce()], { bilirubin: NONE })],
-  ['docetaxel, bilirubin normal, AST without a reported upper limit', () => run([doce()], { ast: lab(70, 'U/L', { sources: ['Observation/ast'] }), alp: alp(310) })],
+  [
+    'docetaxel, bilirubin normal, AST without a reported upper limit',
+    () => run([doce()], { ast: lab(70, 'U/L', { sources: ['Observation/ast'] }), alp: alp(310) }),
+  ],
   ['docetaxel, bilirubin with an upper limit of 0', () => run([doce()], { bilirubin: bili(0.5, { referenceHigh: 0 }) })],
   ['docetaxel, stale liver tests', () => run([doce()], { bilirubin: bili(0.8, { date: daysAgo(12) }), alp: alp(90, { date: daysAgo(12) }) })],
   ['cabazitaxel, bilirubin above 3 × (severe)', () => run([caba()], { bilirubin: bili(3.7) })],
@@ -33,7 +36,10 @@ const scenarios: [string, () => ReturnType<typeof run>][] = [
   ['cabazitaxel, AST above 1.5 × with normal bilirubin (mild), dose "mg / m²"', () => run([caba([25, 'mg / m²'])], { ast: ast(70) })],
   ['cabazitaxel, mild, dose in an odd unit', () => run([caba([2, 'vial'])], { bilirubin: bili(1.5) })],
   ['cabazitaxel, mild, no dose on the draft', () => run([caba(undefined)], { bilirubin: bili(1.5) })],
-  ['cabazitaxel, mild, dose in mg without a body surface area', () => run([caba([50, 'mg'])], { bilirubin: bili(1.5) }, { bsa: { missing: true, reason: 'no height' } })],
+  [
+    'cabazitaxel, mild, dose in mg without a body surface area',
+    () => run([caba([50, 'mg'])], { bilirubin: bili(1.5) }, { bsa: { missing: true, reason: 'no height' } }),
+  ],
   ['cabazitaxel, mild by AST with bilirubin missing', () => run([caba()], { ast: ast(70), bilirubin: NONE })],
   ['cabazitaxel, bilirubin normal, AST missing', () => run([caba()], { ast: NONE })],
   ['docetaxel and cabazitaxel, one to avoid and one to reduce', () => run([doce(), caba()], { bilirubin: bili(2.4) })],

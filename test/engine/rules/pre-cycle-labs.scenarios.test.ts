@@ -79,13 +79,19 @@ describe('pre-cycle-labs: bounds and units', () => {
 
 describe('pre-cycle-labs: whole recommendations', () => {
   it('critical counts with a "<" bound, two drugs', () => {
-    expect(run([chemo('carboplatin', [550, 'mg']), chemo('etoposide', [100, 'mg/m2'])], { ...anc(0.5, { comparator: '<' }), platelets: lab(45, '10*3/uL') })).toMatchSnapshot();
+    expect(
+      run([chemo('carboplatin', [550, 'mg']), chemo('etoposide', [100, 'mg/m2'])], { ...anc(0.5, { comparator: '<' }), platelets: lab(45, '10*3/uL') }),
+    ).toMatchSnapshot();
   });
 
   it('cisplatin with stale creatinine, stale magnesium and no potassium in the data', () => {
-    const rec = run([chemo('cisplatin', [150, 'mg'])], { magnesium: lab(1.9, 'mg/dL', { date: daysAgo(20), sources: ['Observation/mg'] }) }, {
-      renal: { ...dosingPicture().renal, creatinine: lab(1.0, 'mg/dL', { date: daysAgo(9), sources: ['Observation/creatinine'] }) },
-    });
+    const rec = run(
+      [chemo('cisplatin', [150, 'mg'])],
+      { magnesium: lab(1.9, 'mg/dL', { date: daysAgo(20), sources: ['Observation/mg'] }) },
+      {
+        renal: { ...dosingPicture().renal, creatinine: lab(1.0, 'mg/dL', { date: daysAgo(9), sources: ['Observation/creatinine'] }) },
+      },
+    );
     expect(rec).toMatchSnapshot();
   });
 
@@ -94,12 +100,19 @@ describe('pre-cycle-labs: whole recommendations', () => {
   });
 
   it('two taxanes with missing liver tests', () => {
-    const rec = run([chemo('docetaxel'), chemo('cabazitaxel')], { ast: { missing: true, reason: 'not recorded' }, bilirubin: lab(0.9, 'mg/dL', { date: daysAgo(30) }) });
+    const rec = run([chemo('docetaxel'), chemo('cabazitaxel')], {
+      ast: { missing: true, reason: 'not recorded' },
+      bilirubin: lab(0.9, 'mg/dL', { date: daysAgo(30) }),
+    });
     expect(rec).toMatchSnapshot();
   });
 
   it('etoposide with liver metastases and a missing ALT; missing blood count', () => {
-    const rec = run([chemo('etoposide')], { alt: { missing: true, reason: 'not recorded' }, anc: { missing: true, reason: 'not recorded' } }, { metastases: [liverMetastasis()] });
+    const rec = run(
+      [chemo('etoposide')],
+      { alt: { missing: true, reason: 'not recorded' }, anc: { missing: true, reason: 'not recorded' } },
+      { metastases: [liverMetastasis()] },
+    );
     expect(rec).toMatchSnapshot();
   });
 

@@ -21,14 +21,41 @@ const positive = (source: string) => known<'positive' | 'negative' | 'indetermin
 const sclc = { cancers: [lungCancer()], histology: [smallCell({ specimenSite: 'lung', display: 'Small cell carcinoma of lung' })] };
 
 const scenarios: [string, () => ReturnType<typeof evaluate>][] = [
-  ['extrapulmonary, MSI-high and TMB 12, dated biomarkers', () => evaluate(progressed(undefined, biomarkers({ msiHighOrDmmr: positive('Observation/msi'), tmb: known(12, '2026-10-20', 'Observation/tmb') })))],
+  [
+    'extrapulmonary, MSI-high and TMB 12, dated biomarkers',
+    () => evaluate(progressed(undefined, biomarkers({ msiHighOrDmmr: positive('Observation/msi'), tmb: known(12, '2026-10-20', 'Observation/tmb') }))),
+  ],
   ['extrapulmonary, TMB 12 undated', () => evaluate(progressed(undefined, biomarkers({ tmb: { value: 12, sources: ['Observation/tmb'] } })))],
-  ['extrapulmonary, MSI-high undated', () => evaluate(progressed(undefined, biomarkers({ msiHighOrDmmr: { value: 'positive', sources: ['Observation/msi'] } })))],
+  [
+    'extrapulmonary, MSI-high undated',
+    () => evaluate(progressed(undefined, biomarkers({ msiHighOrDmmr: { value: 'positive', sources: ['Observation/msi'] } }))),
+  ],
   ['lung small cell, last dose 5 months ago', () => evaluate(progressed('2026-06-10', sclc))],
-  ['lung small cell, last dose 7 months ago', () => evaluate(progressed('2026-04-10', { ...sclc, therapies: [rx('carboplatin', { date: '2026-01-10', lastDate: '2026-04-10' }), rx('etoposide', { date: '2026-01-10', lastDate: '2026-04-10' })], nen: nen('NEC', { date: '2026-01-01' }) }))],
-  ['lung large cell (not small cell): ENETS threshold', () => evaluate(progressed('2026-06-10', { cancers: [lungCancer()], histology: [smallCell({ histologyClass: 'large-cell-nec', specimenSite: 'lung' })] }))],
+  [
+    'lung small cell, last dose 7 months ago',
+    () =>
+      evaluate(
+        progressed('2026-04-10', {
+          ...sclc,
+          therapies: [rx('carboplatin', { date: '2026-01-10', lastDate: '2026-04-10' }), rx('etoposide', { date: '2026-01-10', lastDate: '2026-04-10' })],
+          nen: nen('NEC', { date: '2026-01-01' }),
+        }),
+      ),
+  ],
+  [
+    'lung large cell (not small cell): ENETS threshold',
+    () => evaluate(progressed('2026-06-10', { cancers: [lungCancer()], histology: [smallCell({ histologyClass: 'large-cell-nec', specimenSite: 'lung' })] })),
+  ],
   ['NEPC', () => evaluate(progressed(undefined, { cancers: [prostateCancer()], histology: [smallCell({ date: '2026-04-20' })] }))],
-  ['course without start dates', () => evaluate(progressed(undefined, { therapies: [rx('cisplatin', { date: undefined, lastDate: '2026-07-01' }), rx('etoposide', { date: undefined, lastDate: '2026-07-01' })] }))],
+  [
+    'course without start dates',
+    () =>
+      evaluate(
+        progressed(undefined, {
+          therapies: [rx('cisplatin', { date: undefined, lastDate: '2026-07-01' }), rx('etoposide', { date: undefined, lastDate: '2026-07-01' })],
+        }),
+      ),
+  ],
 ];
 
 describe('second-line-options: whole recommendations', () => {

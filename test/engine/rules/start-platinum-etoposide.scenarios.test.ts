@@ -11,22 +11,39 @@ const smallCellLung = { cancers: [lungCancer()], histology: [smallCell({ specime
 
 const scenarios: [string, () => ReturnType<typeof evaluate>][] = [
   ['metastatic colon NEC, fit 60-year-old', () => evaluate(colonNec())],
-  ['metastatic colon NEC, age 74, ECOG 2, neuropathy, GFR 50', () =>
-      evaluate(colonNec({ age: known(74), ecog: known(2), neuropathy: known('Peripheral neuropathy', '2026-03-01', 'Condition/pn'), ...doseInputs('2026-11-20', 50) })),
+  [
+    'metastatic colon NEC, age 74, ECOG 2, neuropathy, GFR 50',
+    () =>
+      evaluate(
+        colonNec({ age: known(74), ecog: known(2), neuropathy: known('Peripheral neuropathy', '2026-03-01', 'Condition/pn'), ...doseInputs('2026-11-20', 50) }),
+      ),
   ],
   ['age and ECOG not recorded', () => evaluate(colonNec({ age: NONE, ecog: NONE }))],
   ['stale weight, height and creatinine', () => evaluate(colonNec(doseInputs('2026-11-01')))],
-  ['no weight: BSA and GFR not computed', () =>
+  [
+    'no weight: BSA and GFR not computed',
+    () =>
       evaluate(
         colonNec({
           weight: NONE,
           bsa: { missing: true, reason: 'no weight' },
-          renal: { creatinine: lab(1.0, 'mg/dL'), egfr: NONE, crcl: { missing: true, reason: 'no weight' }, gfrForDosing: { missing: true, reason: 'no weight' } },
+          renal: {
+            creatinine: lab(1.0, 'mg/dL'),
+            egfr: NONE,
+            crcl: { missing: true, reason: 'no weight' },
+            gfrForDosing: { missing: true, reason: 'no weight' },
+          },
         }),
       ),
   ],
-  ['body surface area with a stale date but fresh parts', () => evaluate(colonNec({ bsa: { ...doseInputs().bsa!, date: '2026-10-01' } as PatientPicture['bsa'] }))],
-  ['prostate small cell (NEPC)', () => evaluate(colonNec({ cancers: [prostateCancer()], histology: [smallCell()], nen: nen('NEC', { basis: 'small cell histology' }) }))],
+  [
+    'body surface area with a stale date but fresh parts',
+    () => evaluate(colonNec({ bsa: { ...doseInputs().bsa!, date: '2026-10-01' } as PatientPicture['bsa'] })),
+  ],
+  [
+    'prostate small cell (NEPC)',
+    () => evaluate(colonNec({ cancers: [prostateCancer()], histology: [smallCell()], nen: nen('NEC', { basis: 'small cell histology' }) })),
+  ],
   ['lung small cell, metastatic', () => evaluate(colonNec(smallCellLung))],
   ['lung small cell, no metastasis on record', () => evaluate(colonNec({ ...smallCellLung, metastases: [] }))],
   ['colon NEC, no metastasis on record', () => evaluate(colonNec({ metastases: [] }))],
