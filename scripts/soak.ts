@@ -9,7 +9,7 @@
  * order-sign with a chemotherapy draft, and feedback, in rotation.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,10 +70,11 @@ const resourcesOf = (bundle: Bundle) => (bundle.entry ?? []).map((e) => e.resour
 async function main() {
   const [fhirPort, port] = [await freePort(), await freePort()];
   const fhir = child(['src/embedded-fhir/main.ts'], { FHIR_SANDBOX_PORT: String(fhirPort), LOG_LEVEL: 'warn' }, /ready at/);
+  // The embedded database on disk, as `npm start` runs it, in a folder of its own (removed at the end).
+  const databaseDir = mkdtempSync(join(tmpdir(), 'nec-cds-soak-db-'));
   const service = child(
     ['src/main.ts'],
-    // The embedded database on disk, as `npm start` runs it, in a folder of its own.
-    { PORT: String(port), HOST: '127.0.0.1', CDS_AUTH: 'disabled', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', DATABASE_DIR: mkdtempSync(join(tmpdir(), 'nec-cds-soak-db-')) },
+    { PORT: String(port), HOST: '127.0.0.1', CDS_AUTH: 'disabled', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0', DATABASE_DIR: databaseDir },
     /CDS_AUTH=disabled/,
   );
   await Promise.all([fhir.started, service.started]);
@@ -143,8 +144,12 @@ async function main() {
   );
   console.log(`latency: p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
   console.log(`service RSS: start ${rss.start} MiB, middle ${rss.middle || 'n/a'} MiB, end ${rss.end} MiB`);
-  service.proc.kill('SIGTERM');
   fhir.proc.kill('SIGTERM');
+  await new Promise<void>((resolve) => {
+    service.proc.once('exit', () => resolve());
+    service.proc.kill('SIGTERM');
+  });
+  rmSync(databaseDir, { recursive: true, force: true });
   process.exit(errors > 0 ? 1 : 0);
 }
 
