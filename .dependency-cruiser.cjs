@@ -3,13 +3,36 @@
  * Run by `npm test` (and `npm run depcruise`); `process.env` outside src/config.ts is ESLint's job (depcruise can't see it).
  * @type {import('dependency-cruiser').IConfiguration}
  */
-const NODE_IO = ['fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'child_process', 'cluster', 'dgram', 'dns', 'tls', 'worker_threads', 'os', 'process', 'readline', 'vm', 'inspector', 'module', 'v8', 'zlib', 'stream'];
+const NODE_IO = [
+  'fs',
+  'fs/promises',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'child_process',
+  'cluster',
+  'dgram',
+  'dns',
+  'tls',
+  'worker_threads',
+  'os',
+  'process',
+  'readline',
+  'vm',
+  'inspector',
+  'module',
+  'v8',
+  'zlib',
+  'stream',
+];
 
 module.exports = {
   forbidden: [
     {
       name: 'engine-is-pure-layers',
-      comment: 'src/engine is the pure bottom layer: it imports nothing from hooks, fhir, store, review, embedded-fhir nor the composition roots (app, main, config, paths).',
+      comment:
+        'src/engine is the pure bottom layer: it imports nothing from hooks, fhir, store, review, embedded-fhir nor the composition roots (app, main, config, paths).',
       severity: 'error',
       from: { path: '^src/engine/' },
       to: { path: '^src/(hooks|fhir|store|review|embedded-fhir)/|^src/(app|main|config|paths)\\.ts$' },

@@ -126,7 +126,15 @@ async function main() {
       // Feedback must name a card the service returned (unknown cards get 404): one fetched before the load starts.
       // Repeats of the same feedback are idempotent, so every one is a lookup and a no-op write in the store.
       path: '/cds-services/nec-patient-view/feedback',
-      body: { feedback: [{ card: await firstCardUuid(base, fullPrefetch(resourcesOf(bundles[ids.indexOf('seed-000-nepc-liver')]!)), context('seed-000-nepc-liver')), outcome: 'overridden', outcomeTimestamp: '2026-11-23T09:00:00Z' }] },
+      body: {
+        feedback: [
+          {
+            card: await firstCardUuid(base, fullPrefetch(resourcesOf(bundles[ids.indexOf('seed-000-nepc-liver')]!)), context('seed-000-nepc-liver')),
+            outcome: 'overridden',
+            outcomeTimestamp: '2026-11-23T09:00:00Z',
+          },
+        ],
+      },
     },
   ].map(({ path, body }) => ({ method: 'POST' as const, path, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
 

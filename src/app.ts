@@ -127,7 +127,10 @@ async function assembleApp(config: Config, deps: AppDeps, store: Store) {
     try {
       await store.ping();
     } catch (err) {
-      request.log.warn({ failure: { type: (err as Error | undefined)?.name, message: (err as Error | undefined)?.message } }, 'not ready: the database cannot be reached');
+      request.log.warn(
+        { failure: { type: (err as Error | undefined)?.name, message: (err as Error | undefined)?.message } },
+        'not ready: the database cannot be reached',
+      );
       return reply.status(503).send({ status: 'not ready', reason: 'the card and feedback database cannot be reached' });
     }
     return { status: 'ready', rules: deps.rules.length, terminologyUnverifiedCodes: terminology.unverifiedCodeCount };

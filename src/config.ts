@@ -26,25 +26,30 @@ export type TrustedClient = z.infer<typeof trustedClientSchema>;
 
 /** Overrides of the rule thresholds (rules.md: "keep it configurable"), as a JSON object; unknown keys are refused. */
 const positive = z.number().positive();
-const ruleSettingsSchema = z.strictObject({
-  elderlyAge: z.number().int().min(50).max(100),
-  inputMaxAgeDays: z.number().int().min(1).max(90),
-  lowPsaNgMl: positive,
-  recentPsaDays: z.number().int().min(1),
-  newMetastasisDays: z.number().int().min(1),
-  recentBiopsyDays: z.number().int().min(1),
-  regimenWindowDays: z.number().int().min(1).max(90),
-  carboplatinAuc: z.number().min(1).max(7),
-  cisplatinMgM2: z.number().min(20).max(100),
-  etoposideMgM2: z.number().min(50).max(150),
-  tmbHighPerMb: positive,
-  recentImagingWeeks: z.number().int().min(1),
-  platinumRechallengeMonths: z.number().int().min(1),
-}).partial();
+const ruleSettingsSchema = z
+  .strictObject({
+    elderlyAge: z.number().int().min(50).max(100),
+    inputMaxAgeDays: z.number().int().min(1).max(90),
+    lowPsaNgMl: positive,
+    recentPsaDays: z.number().int().min(1),
+    newMetastasisDays: z.number().int().min(1),
+    recentBiopsyDays: z.number().int().min(1),
+    regimenWindowDays: z.number().int().min(1).max(90),
+    carboplatinAuc: z.number().min(1).max(7),
+    cisplatinMgM2: z.number().min(20).max(100),
+    etoposideMgM2: z.number().min(50).max(150),
+    tmbHighPerMb: positive,
+    recentImagingWeeks: z.number().int().min(1),
+    platinumRechallengeMonths: z.number().int().min(1),
+  })
+  .partial();
 
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((part) => part.trim()).filter(Boolean));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean),
+);
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -59,7 +64,10 @@ const envSchema = z.object({
   CORS_ORIGINS: csv.default(['*']),
   CDS_SERVICE_ALIASES: jsonValue('CDS_SERVICE_ALIASES')
     .pipe(z.record(z.string(), z.string()))
-    .refine((aliases) => Object.keys(aliases).every((alias) => /^[A-Za-z0-9._-]{1,64}$/.test(alias)), 'each alias must be a URL path segment of 1-64 letters, digits, ".", "_" or "-"')
+    .refine(
+      (aliases) => Object.keys(aliases).every((alias) => /^[A-Za-z0-9._-]{1,64}$/.test(alias)),
+      'each alias must be a URL path segment of 1-64 letters, digits, ".", "_" or "-"',
+    )
     .default({}),
   FHIR_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(4000),
   FHIR_PAGE_CAP: z.coerce.number().int().min(1).max(100).default(20),
@@ -205,9 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\n  PATIENT_HASH_SALT: required when NODE_ENV=production (a secret of at least 16 characters, the same on every instance): patients are stored only as a salted hash',
     );
   }
-  const publicBaseUrls = (e.PUBLIC_BASE_URLS ?? [`http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`]).map((url) =>
-    url.replace(/\/+$/, ''),
-  );
+  const publicBaseUrls = (e.PUBLIC_BASE_URLS ?? [`http://localhost:${e.PORT}`, `http://127.0.0.1:${e.PORT}`]).map((url) => url.replace(/\/+$/, ''));
   return {
     port: e.PORT,
     host: e.HOST,

@@ -16,7 +16,9 @@ export function fullPrefetch(resources: readonly Resource[], omit: readonly stri
       prefetch[key] = resources.find((r) => r.resourceType === 'Patient')!;
       continue;
     }
-    const entry = resources.filter((r) => r.resourceType === type || (type === 'MedicationRequest' && r.resourceType === 'Medication')).map((resource) => ({ resource }));
+    const entry = resources
+      .filter((r) => r.resourceType === type || (type === 'MedicationRequest' && r.resourceType === 'Medication'))
+      .map((resource) => ({ resource }));
     const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', total: entry.length, entry };
     prefetch[key] = bundle;
   }

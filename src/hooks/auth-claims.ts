@@ -11,7 +11,7 @@ const MAX_ECHO = 120;
 /** A token-supplied value, JSON-quoted and truncated, safe to put in an error message. */
 export function quote(value: unknown): string {
   if (value === undefined) return '(none)';
-  const text = JSON.stringify(value) ?? String(value);
+  const text = JSON.stringify(value) ?? `(${typeof value})`;
   return text.length > MAX_ECHO ? `${text.slice(0, MAX_ECHO)}…` : text;
 }
 
@@ -56,9 +56,7 @@ export function checkTimes(payload: JWTPayload, now: Date, skewSeconds: number, 
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const { iat, exp } = payload as { iat: number; exp: number };
   if (iat > nowSeconds + skewSeconds) {
-    throw new Unauthorized(
-      `JWT iat ${iso(iat)} is in the future (server time ${now.toISOString()}, allowed clock skew ${skewSeconds} s)`,
-    );
+    throw new Unauthorized(`JWT iat ${iso(iat)} is in the future (server time ${now.toISOString()}, allowed clock skew ${skewSeconds} s)`);
   }
   if (exp - iat > maxLifetimeSeconds) {
     throw new Unauthorized(`JWT lifetime exp - iat = ${exp - iat} s exceeds the allowed maximum of ${maxLifetimeSeconds} s`);

@@ -77,9 +77,7 @@ export function createIssuerKeys(client: TrustedClient, remote: RemoteKeyOptions
 /** Maps "the key set was read but holds no usable key for this token" to a 401; undefined for anything else. */
 function keyLookupError(err: unknown, iss: string, kid: unknown, alg: unknown): Unauthorized | undefined {
   if (err instanceof errors.JWKSNoMatchingKey) {
-    return new Unauthorized(
-      `unknown kid: the key set of issuer ${quote(iss)} has no key with kid ${quote(kid)} usable with alg ${quote(alg)}`,
-    );
+    return new Unauthorized(`unknown kid: the key set of issuer ${quote(iss)} has no key with kid ${quote(kid)} usable with alg ${quote(alg)}`);
   }
   if (err instanceof errors.JWKSMultipleMatchingKeys) {
     return new Unauthorized(`the key set of issuer ${quote(iss)} has several keys with kid ${quote(kid)}; kids must be unique`);

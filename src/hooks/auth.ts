@@ -80,9 +80,7 @@ export function createJwtVerifier(opts: JwtVerifierOptions): JwtVerifier {
       const header = checkHeader(token);
       const issuer = trustedIssuer(token, issuers);
       if (header.jku !== undefined && issuer.jwksUrl !== undefined && header.jku !== issuer.jwksUrl) {
-        throw new Unauthorized(
-          `JWT header jku ${quote(header.jku)} is not the key set URL configured for issuer ${quote(issuer.iss)}`,
-        );
+        throw new Unauthorized(`JWT header jku ${quote(header.jku)} is not the key set URL configured for issuer ${quote(issuer.iss)}`);
       }
 
       const at = now();

@@ -50,7 +50,10 @@ export async function filterAndRecord(store: Store, log: FastifyBaseLogger, call
     });
     await within(record, Math.max(1, call.budgetMs - (Date.now() - started)));
   } catch (err) {
-    log.error({ failure: { type: (err as Error | undefined)?.name, message: (err as Error | undefined)?.message } }, 'card store unavailable: cards answered without it (snoozes not applied, or cards not recorded)');
+    log.error(
+      { failure: { type: (err as Error | undefined)?.name, message: (err as Error | undefined)?.message } },
+      'card store unavailable: cards answered without it (snoozes not applied, or cards not recorded)',
+    );
   }
   // Unfiltered when the snooze lookup failed; filtered when only the recording did.
   return { cards: shown, snoozed };

@@ -150,7 +150,11 @@ async function evaluateWithin(service: ServiceDefinition, request: HookRequest, 
     const recommendations = runRules(deps.rules, picture, hookContext);
     const drafts = new ResourceSet();
     drafts.add(draftOrders);
-    const actions = { lookup: (ref: string) => drafts.get(ref) ?? prefetched.resources.get(ref), patientRef: picture.patientRef, terminology: deps.terminology };
+    const actions = {
+      lookup: (ref: string) => drafts.get(ref) ?? prefetched.resources.get(ref),
+      patientRef: picture.patientRef,
+      terminology: deps.terminology,
+    };
     const cards = recommendations.map((rec) => {
       const template = deps.templates.get(rec.ruleId);
       if (!template) throw new Error(`no card template for rule ${rec.ruleId}`);

@@ -15,7 +15,9 @@ const MAX_FEEDBACK_ITEMS = 500;
  */
 export async function storeFeedback(store: Store, log: FastifyBaseLogger, serviceId: string, items: readonly FeedbackItem[], receivedAt: Date) {
   if (items.length > MAX_FEEDBACK_ITEMS) {
-    throw new BadRequest(`Too much feedback in one request: at most ${MAX_FEEDBACK_ITEMS} items, got ${items.length}`, [`feedback: at most ${MAX_FEEDBACK_ITEMS} items`]);
+    throw new BadRequest(`Too much feedback in one request: at most ${MAX_FEEDBACK_ITEMS} items, got ${items.length}`, [
+      `feedback: at most ${MAX_FEEDBACK_ITEMS} items`,
+    ]);
   }
   let outcome: FeedbackOutcome;
   try {

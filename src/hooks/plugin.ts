@@ -66,7 +66,10 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
     } catch (err) {
       if (err instanceof CdsError) throw err;
       // Fail closed: a token whose checking itself failed is refused, and the failure logged (never the token).
-      request.log.error({ err: { type: (err as Error | undefined)?.name, stack: (err as Error | undefined)?.stack } }, 'token verification failed unexpectedly');
+      request.log.error(
+        { err: { type: (err as Error | undefined)?.name, stack: (err as Error | undefined)?.stack } },
+        'token verification failed unexpectedly',
+      );
       throw new Unauthorized('The token could not be verified');
     }
     request.cdsClientIss = client.iss;
@@ -109,7 +112,10 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
     }
     const context = contextSchemas[service.hook].safeParse(body.context);
     if (!context.success) {
-      throw new BadRequest(`Invalid context for hook "${service.hook}"`, describeIssues(context.error).map((line) => `context.${line}`));
+      throw new BadRequest(
+        `Invalid context for hook "${service.hook}"`,
+        describeIssues(context.error).map((line) => `context.${line}`),
+      );
     }
     if (config.production && body.fhirServer?.startsWith('http:')) {
       throw new BadRequest('fhirServer must use https for production data', ['fhirServer: must be an https URL']);
@@ -117,10 +123,27 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
     const result = await evaluateHook(service, { ...body, context: context.data }, opts.evaluate, reply.elapsedTime);
     if (result.failure) {
       const err = result.failure.error as Error | undefined;
-      request.log.error({ stage: result.failure.stage, err: { type: err?.name, stack: err?.stack } }, 'hook evaluation failed; answered with the data-unavailable card');
+      request.log.error(
+        { stage: result.failure.stage, err: { type: err?.name, stack: err?.stack } },
+        'hook evaluation failed; answered with the data-unavailable card',
+      );
     }
-    const answer = await filterAndRecord(opts.store, request.log, { serviceId: service.id, hookInstance: body.hookInstance, patientId: context.data.patientId, now: opts.evaluate.now(), budgetMs: Math.max(250, config.limits.hookDeadlineMs - reply.elapsedTime) }, result.cards);
-    request.log.info({ hookInstance: body.hookInstance, service: service.id, ...result.stats, cards: answer.cards.length, snoozed: answer.snoozed }, 'hook answered');
+    const answer = await filterAndRecord(
+      opts.store,
+      request.log,
+      {
+        serviceId: service.id,
+        hookInstance: body.hookInstance,
+        patientId: context.data.patientId,
+        now: opts.evaluate.now(),
+        budgetMs: Math.max(250, config.limits.hookDeadlineMs - reply.elapsedTime),
+      },
+      result.cards,
+    );
+    request.log.info(
+      { hookInstance: body.hookInstance, service: service.id, ...result.stats, cards: answer.cards.length, snoozed: answer.snoozed },
+      'hook answered',
+    );
     return { cards: answer.cards };
   });
 
@@ -131,7 +154,13 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
     if (!parsed.success) throw new BadRequest('Invalid feedback', describeIssues(parsed.error));
     for (const item of parsed.data.feedback) {
       request.log.info(
-        { service: request.params.id, card: item.card, outcome: item.outcome, overrideReason: item.overrideReason?.reason?.code, suggestions: item.acceptedSuggestions?.map((s) => s.id) },
+        {
+          service: request.params.id,
+          card: item.card,
+          outcome: item.outcome,
+          overrideReason: item.overrideReason?.reason?.code,
+          suggestions: item.acceptedSuggestions?.map((s) => s.id),
+        },
         'feedback received',
       );
     }

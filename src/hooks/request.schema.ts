@@ -63,16 +63,18 @@ const coding = z.looseObject({ system: z.string().optional(), code: z.string().m
 export const feedbackSchema = z.strictObject({
   feedback: z
     .array(
-      z.looseObject({
-        card: z.string().min(1),
-        outcome: z.enum(['accepted', 'overridden']),
-        acceptedSuggestions: z.array(z.looseObject({ id: z.string().min(1) })).optional(),
-        overrideReason: z.looseObject({ reason: coding.optional(), userComment: z.string().max(2000).optional() }).optional(),
-        outcomeTimestamp: z.iso.datetime({ offset: true }),
-      }).refine((f) => f.outcome !== 'accepted' || (f.acceptedSuggestions?.length ?? 0) > 0, {
-        message: 'acceptedSuggestions is required when outcome is "accepted"',
-        path: ['acceptedSuggestions'],
-      }),
+      z
+        .looseObject({
+          card: z.string().min(1),
+          outcome: z.enum(['accepted', 'overridden']),
+          acceptedSuggestions: z.array(z.looseObject({ id: z.string().min(1) })).optional(),
+          overrideReason: z.looseObject({ reason: coding.optional(), userComment: z.string().max(2000).optional() }).optional(),
+          outcomeTimestamp: z.iso.datetime({ offset: true }),
+        })
+        .refine((f) => f.outcome !== 'accepted' || (f.acceptedSuggestions?.length ?? 0) > 0, {
+          message: 'acceptedSuggestions is required when outcome is "accepted"',
+          path: ['acceptedSuggestions'],
+        }),
     )
     .min(1),
 });

@@ -22,9 +22,17 @@ const PATIENT_DATA: readonly PrefetchTemplate[] = [
   { key: 'conditions', template: 'Condition?patient={{context.patientId}}&_count=200', describes: 'conditions (diagnoses, metastases)' },
   { key: 'medications', template: 'MedicationRequest?patient={{context.patientId}}&_count=200', describes: 'medication orders' },
   { key: 'medicationStatements', template: 'MedicationStatement?patient={{context.patientId}}&_count=200', describes: 'medication statements' },
-  { key: 'medicationAdministrations', template: 'MedicationAdministration?patient={{context.patientId}}&_count=200', describes: 'medication administrations (depot injections, chemotherapy)' },
+  {
+    key: 'medicationAdministrations',
+    template: 'MedicationAdministration?patient={{context.patientId}}&_count=200',
+    describes: 'medication administrations (depot injections, chemotherapy)',
+  },
   { key: 'reports', template: 'DiagnosticReport?patient={{context.patientId}}&_count=200', describes: 'diagnostic and pathology reports' },
-  { key: 'observations', template: 'Observation?patient={{context.patientId}}&_sort=-date&_count=200', describes: 'observations (labs, vital signs, pathology findings)' },
+  {
+    key: 'observations',
+    template: 'Observation?patient={{context.patientId}}&_sort=-date&_count=200',
+    describes: 'observations (labs, vital signs, pathology findings)',
+  },
   { key: 'serviceRequests', template: 'ServiceRequest?patient={{context.patientId}}&_count=200', describes: 'orders for procedures and tests' },
   { key: 'procedures', template: 'Procedure?patient={{context.patientId}}&_count=200', describes: 'procedures' },
 ];
@@ -66,7 +74,8 @@ export function serviceRoutes(aliases: Readonly<Record<string, string>>): Readon
   for (const [alias, target] of Object.entries(aliases)) {
     const service = routes.get(target);
     if (services.some((s) => s.id === alias)) problems.push(`"${alias}" is one of our own service ids and cannot be an alias`);
-    else if (!service || service.id !== target) problems.push(`"${alias}" points at "${target}", which is not one of ${services.map((s) => `"${s.id}"`).join(', ')}`);
+    else if (!service || service.id !== target)
+      problems.push(`"${alias}" points at "${target}", which is not one of ${services.map((s) => `"${s.id}"`).join(', ')}`);
     else routes.set(alias, service);
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.map((p) => `CDS_SERVICE_ALIASES: ${p}`).join('\n  ')}`);

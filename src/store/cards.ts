@@ -7,7 +7,11 @@ export type ShownCard = CardsTable;
 /** Records the cards of one answer (a re-sent uuid is kept as first recorded). */
 export async function recordCards(db: StoreDb, cards: readonly ShownCard[]): Promise<void> {
   if (cards.length === 0) return;
-  await db.insertInto('cards').values([...cards]).onConflict((oc) => oc.column('uuid').doNothing()).execute();
+  await db
+    .insertInto('cards')
+    .values([...cards])
+    .onConflict((oc) => oc.column('uuid').doNothing())
+    .execute();
 }
 
 /**

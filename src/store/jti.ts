@@ -15,7 +15,12 @@ export async function recordJti(db: StoreDb, iss: string, jti: string, liveUntil
   const row = await db
     .insertInto('jti_seen')
     .values({ iss, jti, expires_at: liveUntil })
-    .onConflict((oc) => oc.columns(['iss', 'jti']).doUpdateSet({ expires_at: (eb) => eb.ref('excluded.expires_at') }).where('jti_seen.expires_at', '<', now))
+    .onConflict((oc) =>
+      oc
+        .columns(['iss', 'jti'])
+        .doUpdateSet({ expires_at: (eb) => eb.ref('excluded.expires_at') })
+        .where('jti_seen.expires_at', '<', now),
+    )
     .returning(sql<number>`1`.as('recorded'))
     .executeTakeFirst();
   return row ? 'recorded' : 'replay';

@@ -21,7 +21,9 @@ export async function openStore(config: StoreConfig, log: Logger, shared?: Store
   let salt = config.patientHashSalt;
   if (salt === undefined) {
     salt = randomSalt();
-    log.warn('PATIENT_HASH_SALT is not set: a random salt is used for this run, so snoozed cards show again after a restart and are not shared between instances');
+    log.warn(
+      'PATIENT_HASH_SALT is not set: a random salt is used for this run, so snoozed cards show again after a restart and are not shared between instances',
+    );
   }
   if (!shared) log.info({ database: describeDatabase(config) }, 'card and feedback store ready');
   return createStore(db, { patientHashSalt: salt, snoozeDays: config.snoozeDays, ownsDb: !shared });

@@ -13,7 +13,13 @@ export async function snooze(tx: Transaction<Database>, row: Database['snoozes']
     .insertInto('snoozes')
     .values(row)
     .onConflict((oc) =>
-      oc.columns(['patient_hash', 'rule_id']).doUpdateSet({ snoozed_at: (eb) => eb.ref('excluded.snoozed_at'), card_uuid: (eb) => eb.ref('excluded.card_uuid'), reason_code: (eb) => eb.ref('excluded.reason_code') })
+      oc
+        .columns(['patient_hash', 'rule_id'])
+        .doUpdateSet({
+          snoozed_at: (eb) => eb.ref('excluded.snoozed_at'),
+          card_uuid: (eb) => eb.ref('excluded.card_uuid'),
+          reason_code: (eb) => eb.ref('excluded.reason_code'),
+        })
         .where('snoozes.snoozed_at', '<', (eb) => eb.ref('excluded.snoozed_at')),
     )
     .execute();

@@ -52,13 +52,25 @@ export function createStore(db: StoreDb, options: StoreOptions): Store {
       const patientHash = hash(patientId);
       await recordCards(
         db,
-        cards.map((c) => ({ uuid: c.uuid, service_id: serviceId, rule_id: c.ruleId, indicator: c.indicator, hook_instance: hookInstance, patient_hash: patientHash, shown_at: at })),
+        cards.map((c) => ({
+          uuid: c.uuid,
+          service_id: serviceId,
+          rule_id: c.ruleId,
+          indicator: c.indicator,
+          hook_instance: hookInstance,
+          patient_hash: patientHash,
+          shown_at: at,
+        })),
       );
     },
     snoozedRules: (patientId, now) => snoozedRules(db, hash(patientId), now, options.snoozeDays),
     recordFeedback: (serviceId, items, receivedAt, decide) =>
       db.transaction().execute(async (tx) => {
-        const cards = await findCards(tx, serviceId, items.map((i) => i.card));
+        const cards = await findCards(
+          tx,
+          serviceId,
+          items.map((i) => i.card),
+        );
         const unknownCards = [...new Set(items.filter((i) => !cards.has(i.card)).map((i) => i.card))];
         if (unknownCards.length > 0) return { unknownCards };
         let stored = 0;

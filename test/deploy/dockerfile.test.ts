@@ -84,7 +84,12 @@ const envOf = (s: Stage): Record<string, string> => {
 const contextCopies = (s: Stage): string[] =>
   all(s, 'COPY')
     .filter((args) => !args.includes('--from='))
-    .flatMap((args) => args.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1));
+    .flatMap((args) =>
+      args
+        .split(/\s+/)
+        .filter((a) => !a.startsWith('--'))
+        .slice(0, -1),
+    );
 const exec = (args: string | undefined): string[] => JSON.parse(args ?? 'null') as string[];
 const isRootUser = (user: string | undefined) => user === undefined || /^(root|0)(:.*)?$/.test(user);
 

@@ -69,8 +69,14 @@ describe('Synthea (synthea-smart-r4)', () => {
     const p = synthea('Ali_Herman_75c71918-f07f-4492-af1a-ce006a1e8aaf.json');
     expect(p.cancers.map((c) => c.primarySite)).toEqual(['prostate', 'prostate']);
     expect(values(p.psa)).toEqual([
-      [4.53, '2020-06-08'], [0.54, '2019-06-09'], [2.94, '2018-05-28'], [1.98, '2017-05-28'],
-      [2.69, '2016-02-29'], [0.85, '2015-03-01'], [7.2, '2014-02-17'], [2.99, '2013-02-17'],
+      [4.53, '2020-06-08'],
+      [0.54, '2019-06-09'],
+      [2.94, '2018-05-28'],
+      [1.98, '2017-05-28'],
+      [2.69, '2016-02-29'],
+      [0.85, '2015-03-01'],
+      [7.2, '2014-02-17'],
+      [2.99, '2013-02-17'],
     ]);
     expect(drugs(p, 'current')).toEqual(['docetaxel', 'leuprolide']);
     expect(p.nen.nenClass).toBe('not-neuroendocrine');
@@ -126,7 +132,11 @@ describe('EHR vendor samples', () => {
   });
 
   it('Cerner: an entered-in-error MedicationRequest and an entered-in-error Observation are ignored', () => {
-    const p = picture('any', read('cerner-millennium-r4-docs/r4-medication-request-entered-in-error.json'), read('cerner-millennium-r4-docs/r4-observation-entered-in-error-status.json'));
+    const p = picture(
+      'any',
+      read('cerner-millennium-r4-docs/r4-medication-request-entered-in-error.json'),
+      read('cerner-millennium-r4-docs/r4-observation-entered-in-error-status.json'),
+    );
     expect(p.therapies).toEqual([]);
     expect(isKnown(p.labs.hemoglobin)).toBe(false);
   });

@@ -30,7 +30,10 @@ describe('clinical/terminology.json (repo copy) against ../shared/clinical/termi
       const mine = repo[id];
       expect(mine, id).toBeDefined();
       expect(mine!.kind, id).toBe(concept.kind);
-      expect(mine!.codes.map((c) => `${c.system}|${c.code}`), id).toEqual(concept.codes.map((c) => `${c.system}|${c.code}`));
+      expect(
+        mine!.codes.map((c) => `${c.system}|${c.code}`),
+        id,
+      ).toEqual(concept.codes.map((c) => `${c.system}|${c.code}`));
     }
   });
 
@@ -53,8 +56,16 @@ describe('clinical/terminology.json (repo copy) against ../shared/clinical/termi
   });
 
   it('adds only the listed concepts', () => {
-    expect(Object.keys(repo).filter((id) => !(id in shared)).sort()).toEqual([...ADDED_TEXT_ONLY, ...Object.keys(ADDED_CODED)].sort());
+    expect(
+      Object.keys(repo)
+        .filter((id) => !(id in shared))
+        .sort(),
+    ).toEqual([...ADDED_TEXT_ONLY, ...Object.keys(ADDED_CODED)].sort());
     for (const id of ADDED_TEXT_ONLY) expect(repo[id]!.codes, id).toEqual([]);
-    for (const [id, codes] of Object.entries(ADDED_CODED)) expect(repo[id]!.codes.map((c) => `${c.system}|${c.code}`), id).toEqual(codes);
+    for (const [id, codes] of Object.entries(ADDED_CODED))
+      expect(
+        repo[id]!.codes.map((c) => `${c.system}|${c.code}`),
+        id,
+      ).toEqual(codes);
   });
 });

@@ -83,21 +83,21 @@ describe('terminology', () => {
 
     it('a malformed mapping stops start-up naming the entry', () => {
       const base = { generatedBy: 'x', system: RXNORM, sources: [{ id: 's', file: 'f', origin: 'o', title: 't' }] };
-      expect(() => buildTerminology(raw, { ...base, products: { '752899': { display: 'x', ingredients: ['not-a-drug'], level: 'clinical-drug', sources: ['s'] } } })).toThrow(
-        /products\.752899\.ingredients: "not-a-drug" is not a drug concept/,
-      );
-      expect(() => buildTerminology(raw, { ...base, products: { '752899': { display: 'x', ingredients: ['psa'], level: 'clinical-drug', sources: ['s'] } } })).toThrow(
-        /products\.752899\.ingredients: "psa"/,
-      );
-      expect(() => buildTerminology(raw, { ...base, products: { '7528x9': { display: 'x', ingredients: ['leuprolide'], level: 'clinical-drug', sources: ['s'] } } })).toThrow(
-        /products\.7528x9/,
-      );
-      expect(() => buildTerminology(raw, { ...base, products: { '752899': { display: 'x', ingredients: ['leuprolide'], level: 'tablet', sources: ['s'] } } })).toThrow(
-        /products\.752899\.level/,
-      );
-      expect(() => buildTerminology(raw, { ...base, products: { '752899': { display: 'x', ingredients: ['leuprolide'], level: 'clinical-drug', sources: ['nope'] } } })).toThrow(
-        /products\.752899\.sources: "nope"/,
-      );
+      expect(() =>
+        buildTerminology(raw, { ...base, products: { '752899': { display: 'x', ingredients: ['not-a-drug'], level: 'clinical-drug', sources: ['s'] } } }),
+      ).toThrow(/products\.752899\.ingredients: "not-a-drug" is not a drug concept/);
+      expect(() =>
+        buildTerminology(raw, { ...base, products: { '752899': { display: 'x', ingredients: ['psa'], level: 'clinical-drug', sources: ['s'] } } }),
+      ).toThrow(/products\.752899\.ingredients: "psa"/);
+      expect(() =>
+        buildTerminology(raw, { ...base, products: { '7528x9': { display: 'x', ingredients: ['leuprolide'], level: 'clinical-drug', sources: ['s'] } } }),
+      ).toThrow(/products\.7528x9/);
+      expect(() =>
+        buildTerminology(raw, { ...base, products: { '752899': { display: 'x', ingredients: ['leuprolide'], level: 'tablet', sources: ['s'] } } }),
+      ).toThrow(/products\.752899\.level/);
+      expect(() =>
+        buildTerminology(raw, { ...base, products: { '752899': { display: 'x', ingredients: ['leuprolide'], level: 'clinical-drug', sources: ['nope'] } } }),
+      ).toThrow(/products\.752899\.sources: "nope"/);
     });
   });
 });

@@ -61,10 +61,9 @@ function jsonFiles(dir: string): string[] {
 }
 
 /** The pool: every fixture resource, and up to 150 resources of each external file (Synthea files are 2–3 MB each). */
-const pool: Resource[] = [
-  ...jsonFiles(join(repoRoot, 'fixtures/patients')),
-  ...jsonFiles(join(repoRoot, '../shared/external-fhir')),
-].flatMap((file) => resourcesOf(JSON.parse(readFileSync(file, 'utf8')), 150));
+const pool: Resource[] = [...jsonFiles(join(repoRoot, 'fixtures/patients')), ...jsonFiles(join(repoRoot, '../shared/external-fhir'))].flatMap((file) =>
+  resourcesOf(JSON.parse(readFileSync(file, 'utf8')), 150),
+);
 
 /** FHIR-flavoured wrong values on top of the generic ones. */
 const fhirOdd = fc.constantFrom<Json>(
@@ -85,7 +84,10 @@ const fhirOdd = fc.constantFrom<Json>(
   { reference: 42 },
   { start: 'yesterday', end: 5 },
 );
-const fhirMutation: fc.Arbitrary<Mutation> = fc.oneof({ weight: 5, arbitrary: mutation }, { weight: 2, arbitrary: fhirOdd.map((value) => ({ op: 'replace' as const, value })) });
+const fhirMutation: fc.Arbitrary<Mutation> = fc.oneof(
+  { weight: 5, arbitrary: mutation },
+  { weight: 2, arbitrary: fhirOdd.map((value) => ({ op: 'replace' as const, value })) },
+);
 
 export const caseArbitrary = fc.record({
   picks: fc.array(fc.nat({ max: pool.length - 1 }), { minLength: 1, maxLength: 25 }),
@@ -115,7 +117,8 @@ export function factProblems(value: unknown, path: string, out: string[]): strin
   else if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
     if ('missing' in o && (o.missing !== true || typeof o.reason !== 'string' || o.reason.trim() === '')) out.push(`${path}: Missing without a reason`);
-    if ('sources' in o && (!Array.isArray(o.sources) || !o.sources.every((s) => typeof s === 'string' && REF.test(s)))) out.push(`${path}.sources: ${JSON.stringify(o.sources)}`);
+    if ('sources' in o && (!Array.isArray(o.sources) || !o.sources.every((s) => typeof s === 'string' && REF.test(s))))
+      out.push(`${path}.sources: ${JSON.stringify(o.sources)}`);
     if ('ref' in o && (typeof o.ref !== 'string' || !REF.test(o.ref))) out.push(`${path}.ref: ${JSON.stringify(o.ref)}`);
     for (const key of ['date', 'unit', 'display', 'reason', 'asRecorded', 'ref', 'drug', 'lastDate'] as const) {
       if (key in o && o[key] !== undefined && typeof o[key] !== 'string') out.push(`${path}.${key}: ${typeof o[key]}`);
@@ -127,8 +130,7 @@ export function factProblems(value: unknown, path: string, out: string[]): strin
 }
 
 /** What the fuzzer found in code this test does not own; each has an `it.fails` reproduction below. */
-const KNOWN_GAPS: { id: string; matches: RegExp }[] = [
-];
+const KNOWN_GAPS: { id: string; matches: RegExp }[] = [];
 
 function knownGap(problem: string): string | undefined {
   return KNOWN_GAPS.find((gap) => gap.matches.test(problem))?.id;
@@ -154,9 +156,13 @@ export function runCase(c: Case): Outcome {
   const asResources = chosen as unknown as Resource[];
   if (c.asBundle) resources.add({ resourceType: 'Bundle', type: 'searchset', entry: asResources.map((resource) => ({ resource })) } as Bundle);
   else asResources.forEach((r) => resources.add(r));
-  const refs = new Set(asResources.filter((r) => r && typeof r === 'object').map((r) => `${String(r.resourceType)}/${typeof r.id === 'string' ? r.id : '(no id)'}`));
+  const refs = new Set(
+    asResources.filter((r) => r && typeof r === 'object').map((r) => `${String(r.resourceType)}/${typeof r.id === 'string' ? r.id : '(no id)'}`),
+  );
   // context.patientId is a FHIR id (the request schema checks it).
-  const patient = asResources.find((r) => r && typeof r === 'object' && r.resourceType === 'Patient' && typeof r.id === 'string' && /^[A-Za-z0-9\-.]{1,64}$/.test(r.id));
+  const patient = asResources.find(
+    (r) => r && typeof r === 'object' && r.resourceType === 'Patient' && typeof r.id === 'string' && /^[A-Za-z0-9\-.]{1,64}$/.test(r.id),
+  );
   const patientId = patient?.id ?? 'p1';
 
   // Draft orders only as the request schema lets them through.
@@ -216,7 +222,9 @@ describe('FHIR data fuzzing through the extraction and the rules', () => {
       }),
       { seed: SEED, numRuns: 3000, endOnFailure: true },
     );
-    console.info(`FHIR data fuzz: ${figures.cases} cases, ${figures.withUnreadable} named unreadable resources, ${figures.withFacts} had facts; known gaps hit: ${JSON.stringify(Object.fromEntries(figures.known))}`);
+    console.info(
+      `FHIR data fuzz: ${figures.cases} cases, ${figures.withUnreadable} named unreadable resources, ${figures.withFacts} had facts; known gaps hit: ${JSON.stringify(Object.fromEntries(figures.known))}`,
+    );
     // Not vacuous: the mutations did make resources unreadable, and most pictures still had facts.
     expect(figures.withUnreadable).toBeGreaterThan(50);
     expect(figures.withFacts).toBeGreaterThan(300);
@@ -244,7 +252,11 @@ describe('FHIR data fuzzing through the extraction and the rules', () => {
         const service = services[0]!;
         const prefetch = Object.fromEntries(service.prefetch.map((t) => [t.key, null])) as Record<string, unknown>;
         prefetch.conditions = { resourceType: 'Bundle', type: 'searchset', entry };
-        const result = await evaluateHook(service, { hook: service.hook, hookInstance: 'x', context: { userId: 'Practitioner/x', patientId: 'p1' }, prefetch }, deps);
+        const result = await evaluateHook(
+          service,
+          { hook: service.hook, hookInstance: 'x', context: { userId: 'Practitioner/x', patientId: 'p1' }, prefetch },
+          deps,
+        );
         expect(Array.isArray(result.cards)).toBe(true);
         if (result.failure) {
           failures++;
@@ -273,12 +285,19 @@ describe('known gaps (reproductions; each fails until fixed, see KNOWN_GAPS)', (
   });
 
   it('a disease-status Observation coded with a number does not throw: the status is Missing, never guessed', () => {
-    const p = picture(observation('97509-4', { effectiveDateTime: '2026-10-01', valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: 5 }] } }));
+    const p = picture(
+      observation('97509-4', { effectiveDateTime: '2026-10-01', valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: 5 }] } }),
+    );
     expect(p.diseaseStatus).toMatchObject({ missing: true });
   });
 
   it('a PSA dated "2026-13-45" is not given that date', () => {
-    const p = picture(observation('2857-1', { effectiveDateTime: '2026-13-45', valueQuantity: { value: 4, unit: 'ng/mL', system: 'http://unitsofmeasure.org', code: 'ng/mL' } }));
+    const p = picture(
+      observation('2857-1', {
+        effectiveDateTime: '2026-13-45',
+        valueQuantity: { value: 4, unit: 'ng/mL', system: 'http://unitsofmeasure.org', code: 'ng/mL' },
+      }),
+    );
     expect(p.psa.map((f) => f.date)).not.toContain('2026-13-45');
   });
 

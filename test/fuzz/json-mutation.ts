@@ -30,8 +30,26 @@ export const oddStrings = fc.constantFrom(
 );
 export const oddNumbers = fc.constantFrom(0, -0, -1, 0.5, 1e308, -1e308, 2 ** 53 + 1, 1e-320);
 export const oddResource = fc.oneof(
-  fc.record({ resourceType: fc.oneof(fc.constantFrom('Bundle', 'Condition', 'Observation', 'OperationOutcome', 'Patient', 'MedicationRequest', 'DiagnosticReport', '', 'Nope'), fc.string({ maxLength: 12 })), id: fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.constant(null)) }, { requiredKeys: ['resourceType'] }),
-  fc.record({ resourceType: fc.constant('Bundle'), type: fc.constantFrom('searchset', 'collection', 'transaction', 42), entry: fc.oneof(fc.constant(null), fc.string({ maxLength: 5 }), fc.array(fc.oneof(fc.constant(null), fc.jsonValue({ maxDepth: 2 }), fc.record({ resource: fc.jsonValue({ maxDepth: 2 }) })), { maxLength: 4 })), link: fc.oneof(fc.constant(undefined), fc.constant([{ relation: 'next', url: 'http://127.0.0.1:9/fhir/x' }]), fc.jsonValue({ maxDepth: 1 })) }),
+  fc.record(
+    {
+      resourceType: fc.oneof(
+        fc.constantFrom('Bundle', 'Condition', 'Observation', 'OperationOutcome', 'Patient', 'MedicationRequest', 'DiagnosticReport', '', 'Nope'),
+        fc.string({ maxLength: 12 }),
+      ),
+      id: fc.oneof(fc.string({ maxLength: 10 }), fc.integer(), fc.constant(null)),
+    },
+    { requiredKeys: ['resourceType'] },
+  ),
+  fc.record({
+    resourceType: fc.constant('Bundle'),
+    type: fc.constantFrom('searchset', 'collection', 'transaction', 42),
+    entry: fc.oneof(
+      fc.constant(null),
+      fc.string({ maxLength: 5 }),
+      fc.array(fc.oneof(fc.constant(null), fc.jsonValue({ maxDepth: 2 }), fc.record({ resource: fc.jsonValue({ maxDepth: 2 }) })), { maxLength: 4 }),
+    ),
+    link: fc.oneof(fc.constant(undefined), fc.constant([{ relation: 'next', url: 'http://127.0.0.1:9/fhir/x' }]), fc.jsonValue({ maxDepth: 1 })),
+  }),
 );
 
 export type Mutation =
@@ -45,7 +63,12 @@ export type Mutation =
   | { op: 'proto' };
 
 export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 6, arbitrary: fc.oneof(fc.jsonValue({ maxDepth: 2 }), oddStrings, oddNumbers, fc.constant(null), fc.boolean(), oddResource).map((value) => ({ op: 'replace' as const, value: value as Json })) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .oneof(fc.jsonValue({ maxDepth: 2 }), oddStrings, oddNumbers, fc.constant(null), fc.boolean(), oddResource)
+      .map((value) => ({ op: 'replace' as const, value: value as Json })),
+  },
   { weight: 3, arbitrary: fc.constant({ op: 'delete' as const }) },
   { weight: 2, arbitrary: fc.constant({ op: 'wrap' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'unwrap' as const }) },

@@ -82,11 +82,14 @@ function shouldAccept(payload: Record<string, unknown>, header: Record<string, u
   return (
     payload.iss === ISS &&
     audOk &&
-    num(exp) && (exp as number) > T - SKEW &&
-    num(iat) && (iat as number) <= T + SKEW &&
+    num(exp) &&
+    (exp as number) > T - SKEW &&
+    num(iat) &&
+    (iat as number) <= T + SKEW &&
     (exp as number) - (iat as number) <= MAX_LIFETIME &&
     (nbf === undefined || (num(nbf) && (nbf as number) <= T + SKEW)) &&
-    typeof jti === 'string' && jti.length > 0 &&
+    typeof jti === 'string' &&
+    jti.length > 0 &&
     ALLOWED.includes(String(header.alg)) &&
     header.kid === KID &&
     (header.typ === undefined || header.typ === 'JWT') &&
@@ -99,7 +102,10 @@ const claimValue = fc.oneof(
   fc.jsonValue({ maxDepth: 1 }),
   fc.constantFrom<unknown>(ISS, AUD, [AUD], [AUD, 'x'], 'https://evil.example', T, T - 100_000, T + 100_000, T + 59, T - 59, T + 61, -1, 0, 1e20, '', null),
 );
-const headerValue = fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constantFrom<unknown>('none', 'HS256', 'ES384', 'RS384', KID, 'other-kid', 'JWT', 'at+jwt', 'https://evil.example/jwks.json'));
+const headerValue = fc.oneof(
+  fc.jsonValue({ maxDepth: 1 }),
+  fc.constantFrom<unknown>('none', 'HS256', 'ES384', 'RS384', KID, 'other-kid', 'JWT', 'at+jwt', 'https://evil.example/jwks.json'),
+);
 const tokenCase = fc.record({
   claimEdits: fc.array(fc.tuple(fc.constantFrom('iss', 'aud', 'exp', 'iat', 'nbf', 'jti', 'sub', 'tenant'), fc.option(claimValue)), { maxLength: 3 }),
   headerEdits: fc.array(fc.tuple(fc.constantFrom('kid', 'typ', 'jku', 'x5u', 'jwk', 'crit', 'b64'), fc.option(headerValue)), { maxLength: 2 }),

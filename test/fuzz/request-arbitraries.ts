@@ -24,7 +24,6 @@ export interface RequestCase {
   kind: string;
 }
 
-
 const SERVICES = ['nec-patient-view', 'nec-order-select', 'nec-order-sign'] as const;
 const HOOK_OF: Record<(typeof SERVICES)[number], string> = {
   'nec-patient-view': 'patient-view',
@@ -36,7 +35,11 @@ const HOOK_OF: Record<(typeof SERVICES)[number], string> = {
 function seedPrefetch(): Record<string, Json> {
   const bundle = JSON.parse(readFileSync(join(repoRoot, 'fixtures/patients/seed-000-nepc-liver.json'), 'utf8')) as Bundle;
   const resources = (bundle.entry ?? []).map((e) => e.resource).filter((r): r is Resource => r !== undefined);
-  const byType = (type: string) => ({ resourceType: 'Bundle', type: 'searchset', entry: resources.filter((r) => r.resourceType === type).map((resource) => ({ resource })) });
+  const byType = (type: string) => ({
+    resourceType: 'Bundle',
+    type: 'searchset',
+    entry: resources.filter((r) => r.resourceType === type).map((resource) => ({ resource })),
+  });
   return JSON.parse(
     JSON.stringify({
       patient: resources.find((r) => r.resourceType === 'Patient') ?? null,
@@ -93,7 +96,12 @@ function validRequest(service: (typeof SERVICES)[number], prefetchMode: number, 
 function feedbackRequest(): { [key: string]: Json } {
   return {
     feedback: [
-      { card: '9368d37b-283f-44a0-93ea-547cebab93ad', outcome: 'overridden', overrideReason: { reason: { code: 'patient-preference', system: 'urn:nec-cds:override' }, userComment: 'x' }, outcomeTimestamp: '2026-11-23T10:05:31Z' },
+      {
+        card: '9368d37b-283f-44a0-93ea-547cebab93ad',
+        outcome: 'overridden',
+        overrideReason: { reason: { code: 'patient-preference', system: 'urn:nec-cds:override' }, userComment: 'x' },
+        outcomeTimestamp: '2026-11-23T10:05:31Z',
+      },
     ],
   };
 }
@@ -103,7 +111,20 @@ function feedbackRequest(): { [key: string]: Json } {
 const jsonHeaders = fc.oneof(
   { weight: 12, arbitrary: fc.constant('application/json') },
   { weight: 2, arbitrary: fc.constant('application/fhir+json') },
-  { weight: 1, arbitrary: fc.constantFrom('application/json; charset=utf-8', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', '', 'application/json, text/plain', ';;;') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'application/json; charset=utf-8',
+      'application/json; charset=utf-16',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/xml',
+      '',
+      'application/json, text/plain',
+      ';;;',
+    ),
+  },
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
 
@@ -122,7 +143,18 @@ export function requestCase(opts: RequestArbitraryOptions): fc.Arbitrary<Request
   const fhirServer = fc.oneof(
     { weight: 4, arbitrary: fc.constant(undefined) },
     { weight: 2, arbitrary: fc.constant(opts.closedFhirServer) },
-    { weight: 1, arbitrary: fc.constantFrom('not a url', 'ftp://127.0.0.1/fhir', 'javascript:alert(1)', 'http://', `${opts.closedFhirServer}/${'a'.repeat(3000)}`, 'http://[::1', 'file:///etc/passwd') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'not a url',
+        'ftp://127.0.0.1/fhir',
+        'javascript:alert(1)',
+        'http://',
+        `${opts.closedFhirServer}/${'a'.repeat(3000)}`,
+        'http://[::1',
+        'file:///etc/passwd',
+      ),
+    },
   );
   const base = fc.tuple(service, fc.integer({ min: 0, max: 3 }), fhirServer).map(([s, p, f]) => ({ service: s, body: validRequest(s, p, f) }));
 
@@ -143,7 +175,11 @@ export function requestCase(opts: RequestArbitraryOptions): fc.Arbitrary<Request
 
   // Targeted shapes: unknown hooks, odd prefetch values, garbage draftOrders, odd context.
   const targeted = fc
-    .tuple(base, fc.constantFrom('hook', 'prefetch', 'draftOrders', 'context', 'selections'), fc.oneof(fc.jsonValue({ maxDepth: 3 }), oddResource, oddStrings, fc.array(oddResource, { maxLength: 5 })))
+    .tuple(
+      base,
+      fc.constantFrom('hook', 'prefetch', 'draftOrders', 'context', 'selections'),
+      fc.oneof(fc.jsonValue({ maxDepth: 3 }), oddResource, oddStrings, fc.array(oddResource, { maxLength: 5 })),
+    )
     .map(([{ service, body }, field, value]): RequestCase => {
       const json = structuredClone(body) as { [k: string]: Json } & { context: { [k: string]: Json }; prefetch?: { [k: string]: Json } };
       if (field === 'hook') json.hook = typeof value === 'string' ? value : toJsonText(value as Json).slice(0, 40);
@@ -156,33 +192,75 @@ export function requestCase(opts: RequestArbitraryOptions): fc.Arbitrary<Request
 
   // Malformed text: a valid body truncated, with a byte changed or inserted, or random text.
   const malformed = fc
-    .tuple(base, fc.nat(), fc.oneof(fc.constant(''), fc.string({ maxLength: 3 }), fc.constantFrom('\u0000', '\\', '"', '}', ']', '{', '\ud800', ',,')), fc.constantFrom('truncate', 'insert', 'replace', 'random'), fc.string({ unit: 'binary', maxLength: 200 }), jsonHeaders)
+    .tuple(
+      base,
+      fc.nat(),
+      fc.oneof(fc.constant(''), fc.string({ maxLength: 3 }), fc.constantFrom('\u0000', '\\', '"', '}', ']', '{', '\ud800', ',,')),
+      fc.constantFrom('truncate', 'insert', 'replace', 'random'),
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      jsonHeaders,
+    )
     .map(([{ service, body }, at, insert, how, random, contentType]): RequestCase => {
       const text = toJsonText(body);
       const i = at % (text.length + 1);
-      const out = how === 'truncate' ? text.slice(0, i) : how === 'insert' ? text.slice(0, i) + insert + text.slice(i) : how === 'replace' ? text.slice(0, i) + insert + text.slice(i + 1) : random;
+      const out =
+        how === 'truncate'
+          ? text.slice(0, i)
+          : how === 'insert'
+            ? text.slice(0, i) + insert + text.slice(i)
+            : how === 'replace'
+              ? text.slice(0, i) + insert + text.slice(i + 1)
+              : random;
       return { method: 'POST', url: `/cds-services/${service}`, headers: headersWith(contentType), body: out, kind: `malformed-${how}` };
     });
 
   // Deep nesting and huge bodies, as whole bodies.
   const extreme = fc
-    .tuple(service, fc.constantFrom('deep-array', 'deep-object', 'huge-string', 'many-keys', 'over-limit', 'many-entries'), fc.integer({ min: 1000, max: 100_000 }))
+    .tuple(
+      service,
+      fc.constantFrom('deep-array', 'deep-object', 'huge-string', 'many-keys', 'over-limit', 'many-entries'),
+      fc.integer({ min: 1000, max: 100_000 }),
+    )
     .map(([s, how, n]): RequestCase => {
       let body: string;
       if (how === 'deep-array') body = '['.repeat(n) + ']'.repeat(n);
       else if (how === 'deep-object') body = `{"hook":"patient-view","hookInstance":"x","context":${'{"a":'.repeat(n)}1${'}'.repeat(n)}}`;
       else if (how === 'huge-string') body = JSON.stringify({ ...validRequest(s, 1, undefined), hookInstance: 'x'.repeat(n * 20) });
-      else if (how === 'many-keys') body = JSON.stringify({ ...validRequest(s, 1, undefined), prefetch: Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, null])) });
+      else if (how === 'many-keys')
+        body = JSON.stringify({ ...validRequest(s, 1, undefined), prefetch: Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, null])) });
       else if (how === 'many-entries') {
-        body = JSON.stringify({ ...validRequest(s, 3, undefined), prefetch: { ...Object.fromEntries(PREFETCH_KEYS.map((k) => [k, null])), observations: { resourceType: 'Bundle', type: 'searchset', entry: Array.from({ length: Math.min(n, 20_000) }, (_, i) => ({ resource: { resourceType: 'Observation', id: `o${i}`, status: 'final', code: { text: 'x' } } })) } } });
+        body = JSON.stringify({
+          ...validRequest(s, 3, undefined),
+          prefetch: {
+            ...Object.fromEntries(PREFETCH_KEYS.map((k) => [k, null])),
+            observations: {
+              resourceType: 'Bundle',
+              type: 'searchset',
+              entry: Array.from({ length: Math.min(n, 20_000) }, (_, i) => ({
+                resource: { resourceType: 'Observation', id: `o${i}`, status: 'final', code: { text: 'x' } },
+              })),
+            },
+          },
+        });
       } else body = `{"padding":"${'x'.repeat(6 * 1024 * 1024)}"}`;
       return { method: 'POST', url: `/cds-services/${s}`, headers: { 'content-type': 'application/json' }, body, kind: `extreme-${how}` };
     });
 
   // Odd methods, paths and feedback.
-  const pathSegment = fc.oneof(fc.constantFrom(...SERVICES), fc.constantFrom('', '..', '%2e%2e', 'feedback', 'x'.repeat(300), '%00', '%ZZ', 'nec-patient-view%2Ffeedback'), fc.string({ unit: 'grapheme-ascii', maxLength: 20 }).map((s) => encodeURIComponent(s)));
+  const pathSegment = fc.oneof(
+    fc.constantFrom(...SERVICES),
+    fc.constantFrom('', '..', '%2e%2e', 'feedback', 'x'.repeat(300), '%00', '%ZZ', 'nec-patient-view%2Ffeedback'),
+    fc.string({ unit: 'grapheme-ascii', maxLength: 20 }).map((s) => encodeURIComponent(s)),
+  );
   const odd = fc
-    .tuple(fc.constantFrom<RequestCase['method']>('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'), fc.constantFrom('/cds-services/', '/cds-services', '/', '/healthz', '/readyz', '/cds-services//', '/CDS-SERVICES/'), pathSegment, fc.constantFrom('', '/feedback', '/feedback/x', '?a=1&a=2', '?__proto__[x]=1', '#frag'), fc.option(fc.jsonValue({ maxDepth: 2 })), jsonHeaders)
+    .tuple(
+      fc.constantFrom<RequestCase['method']>('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
+      fc.constantFrom('/cds-services/', '/cds-services', '/', '/healthz', '/readyz', '/cds-services//', '/CDS-SERVICES/'),
+      pathSegment,
+      fc.constantFrom('', '/feedback', '/feedback/x', '?a=1&a=2', '?__proto__[x]=1', '#frag'),
+      fc.option(fc.jsonValue({ maxDepth: 2 })),
+      jsonHeaders,
+    )
     .map(([method, prefix, segment, suffix, json, contentType]): RequestCase => {
       const url = prefix.endsWith('/') ? `${prefix}${segment}${suffix}` : `${prefix}${suffix}`;
       const hasBody = method !== 'GET' && method !== 'HEAD' && json !== null;
@@ -209,10 +287,23 @@ export function requestCase(opts: RequestArbitraryOptions): fc.Arbitrary<Request
 
 /** Authorization values an attacker would try, for the auth-on run (each must give 401, never 5xx). */
 export const badAuthorization = fc.oneof(
-  fc.constantFrom('', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Bearer a.b.c', 'Bearer ....', `Bearer ${'a'.repeat(20_000)}`, 'Bearer eyJhbGciOiJub25lIn0.e30.', 'bearer\u0000x'),
-  fc.tuple(fc.jsonValue({ maxDepth: 2 }), fc.jsonValue({ maxDepth: 2 }), fc.string({ maxLength: 40 })).map(
-    ([h, p, s]) => `Bearer ${Buffer.from(JSON.stringify(h)).toString('base64url')}.${Buffer.from(JSON.stringify(p)).toString('base64url')}.${Buffer.from(s).toString('base64url')}`,
+  fc.constantFrom(
+    '',
+    'Bearer',
+    'Bearer ',
+    'Basic dXNlcjpwYXNz',
+    'Bearer a.b.c',
+    'Bearer ....',
+    `Bearer ${'a'.repeat(20_000)}`,
+    'Bearer eyJhbGciOiJub25lIn0.e30.',
+    'bearer\u0000x',
   ),
+  fc
+    .tuple(fc.jsonValue({ maxDepth: 2 }), fc.jsonValue({ maxDepth: 2 }), fc.string({ maxLength: 40 }))
+    .map(
+      ([h, p, s]) =>
+        `Bearer ${Buffer.from(JSON.stringify(h)).toString('base64url')}.${Buffer.from(JSON.stringify(p)).toString('base64url')}.${Buffer.from(s).toString('base64url')}`,
+    ),
 );
 
 export interface Answer {

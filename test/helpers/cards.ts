@@ -80,7 +80,9 @@ export const NEAR_MISSES = FIXTURE_PATIENT_IDS.filter((id) => id !== SEED_000);
 export function readFixtureBundles(): Map<string, Bundle> {
   const dir = join(repoRoot, 'fixtures/patients');
   const bundles = new Map<string, Bundle>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     bundles.set(file.replace(/\.json$/, ''), JSON.parse(readFileSync(join(dir, file), 'utf8')) as Bundle);
   }
   return bundles;

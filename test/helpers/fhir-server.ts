@@ -46,7 +46,9 @@ async function useExternalFhirServer(url: string): Promise<FhirServerProcess> {
   }
   const probe = await fetch(`${url}/${FIXTURE_PROBE}`, { headers: { accept: 'application/fhir+json' } });
   if (!probe.ok) {
-    throw new Error(`FHIR_BASE_URL=${url}: ${FIXTURE_PROBE} is missing (HTTP ${probe.status}); load the fixtures first: node --import tsx scripts/load-fixtures.ts ${url}`);
+    throw new Error(
+      `FHIR_BASE_URL=${url}: ${FIXTURE_PROBE} is missing (HTTP ${probe.status}); load the fixtures first: node --import tsx scripts/load-fixtures.ts ${url}`,
+    );
   }
   return { url, pid: undefined, stop: async () => undefined };
 }

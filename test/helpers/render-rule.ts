@@ -21,7 +21,12 @@ let n = 0;
 export function renderRecommendation(rec: Recommendation, resources: Record<string, Resource> = {}): Card {
   const file = `cards/${rec.ruleId}.md`;
   const template = parseCardTemplate(file, readFileSync(projectPath(file), 'utf8'));
-  const card = renderCard(rec, template, { lookup: (ref) => resources[ref], patientRef: 'Patient/p1', terminology }, () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`);
+  const card = renderCard(
+    rec,
+    template,
+    { lookup: (ref) => resources[ref], patientRef: 'Patient/p1', terminology },
+    () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+  );
   if (card.summary.length >= 140) throw new Error(`${file}: summary has ${card.summary.length} characters: ${card.summary}`);
   if (/\{\{|\}\}/.test(`${card.summary}${card.detail ?? ''}`)) throw new Error(`${file}: a placeholder was left unfilled`);
   const actions: CdsAction[] = (card.suggestions ?? []).flatMap((s) => s.actions);

@@ -127,9 +127,7 @@ export function hookRequest(hook: HookName, patientId: string, opts: HookRequest
 export function prefetchUrl(key: PrefetchKey, patientId: string): string {
   const template = services[0]?.prefetch.find((p) => p.key === key)?.template;
   if (!template) throw new Error(`no prefetch template "${key}"`);
-  return template
-    .replaceAll('{{context.patientId}}', encodeURIComponent(patientId))
-    .replaceAll('{{context.userId}}', encodeURIComponent(USER_ID));
+  return template.replaceAll('{{context.patientId}}', encodeURIComponent(patientId)).replaceAll('{{context.userId}}', encodeURIComponent(USER_ID));
 }
 
 /**

@@ -104,9 +104,7 @@ async function listenOnce(options: StartServiceOptions, logs: string[]) {
     LOG_LEVEL: 'info',
     NODE_ENV: 'test',
     PUBLIC_BASE_URLS: baseUrl,
-    ...(options.issuer
-      ? { CDS_AUTH: 'required', CDS_TRUSTED_CLIENTS: JSON.stringify([options.issuer.trustedClient]) }
-      : { CDS_AUTH: 'disabled' }),
+    ...(options.issuer ? { CDS_AUTH: 'required', CDS_TRUSTED_CLIENTS: JSON.stringify([options.issuer.trustedClient]) } : { CDS_AUTH: 'disabled' }),
     DATABASE_DIR: 'memory://',
     ...options.env,
   };
@@ -114,7 +112,13 @@ async function listenOnce(options: StartServiceOptions, logs: string[]) {
   if (ownUrl) env.DATABASE_URL = ownUrl;
   const config = loadConfig(env);
   const database = options.database === 'own' ? {} : { database: await sharedTestDatabase() };
-  const app = await buildApp(config, { ...defaultDeps(config), logger: captureLogger(logs), ...(options.now ? { now: options.now } : {}), ...(options.authNow ? { authNow: options.authNow } : {}), ...database });
+  const app = await buildApp(config, {
+    ...defaultDeps(config),
+    logger: captureLogger(logs),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.authNow ? { authNow: options.authNow } : {}),
+    ...database,
+  });
   try {
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
@@ -171,7 +175,10 @@ export async function startService(options: StartServiceOptions = {}): Promise<R
      */
     stop: () =>
       (closing ??= app.close().then(() => {
-        const tokens = [...[...(issuer?.issued ?? []), ...(options.foreignTokens ?? [])].flatMap((t) => [t, ...t.split('.').filter((part) => part.length > 8)]), DEFAULT_ACCESS_TOKEN];
+        const tokens = [
+          ...[...(issuer?.issued ?? []), ...(options.foreignTokens ?? [])].flatMap((t) => [t, ...t.split('.').filter((part) => part.length > 8)]),
+          DEFAULT_ACCESS_TOKEN,
+        ];
         const found = leaks(logs, [...fixtureSecrets(), ...tokens]);
         if (found.length > 0) throw new Error(`log lines leak patient data or tokens:\n${found.slice(0, 5).join('\n')}`);
       })),

@@ -186,7 +186,7 @@ describe('createJwtVerifier: rejected tokens', () => {
     await rejects(verifier().verify(`Bearer ${token}`, [AUD]), Unauthorized, /alg not allowed.*"HS256"/, token);
   });
 
-  it('rejects a jku that differs from the issuer\'s configured jwksUrl, without fetching it', async () => {
+  it("rejects a jku that differs from the issuer's configured jwksUrl, without fetching it", async () => {
     const v = verifier({ trustedClients: [{ iss: ISS, jwksUrl: 'http://127.0.0.1:9/jwks.json' }] });
     const token = await sign(claims(), { header: { kid: 'es-1', typ: 'JWT', jku: 'https://evil.example/jwks.json' } });
     await rejects(v.verify(`Bearer ${token}`, [AUD]), Unauthorized, /jku "https:\/\/evil.example\/jwks.json" is not the key set URL/, token);
@@ -325,10 +325,7 @@ describe('expectedAudiences', () => {
   const bases = ['https://cds.example.org', 'http://127.0.0.1:3000'];
 
   it('joins every base URL with the path, without query string or trailing slash', () => {
-    expect(expectedAudiences(bases, '/cds-services/x?a=1')).toEqual([
-      'https://cds.example.org/cds-services/x',
-      'http://127.0.0.1:3000/cds-services/x',
-    ]);
+    expect(expectedAudiences(bases, '/cds-services/x?a=1')).toEqual(['https://cds.example.org/cds-services/x', 'http://127.0.0.1:3000/cds-services/x']);
     expect(expectedAudiences(bases.slice(0, 1), '/cds-services/')).toEqual(['https://cds.example.org/cds-services']);
   });
 

@@ -40,7 +40,9 @@ describe('CDS_SERVICE_ALIASES in the configuration', () => {
 
   it('buildApp refuses an alias that points nowhere (start-up stops, naming the variable)', async () => {
     const config = loadConfig({ CDS_AUTH: 'disabled', LOG_LEVEL: 'silent', CDS_SERVICE_ALIASES: '{"ehr-pv":"patient-view"}' });
-    await expect(buildApp(config, { ...defaultDeps(config), logger: pino({ level: 'silent' }) })).rejects.toThrow(/CDS_SERVICE_ALIASES: "ehr-pv" points at "patient-view"/);
+    await expect(buildApp(config, { ...defaultDeps(config), logger: pino({ level: 'silent' }) })).rejects.toThrow(
+      /CDS_SERVICE_ALIASES: "ehr-pv" points at "patient-view"/,
+    );
   });
 
   it('an alias routes a call (wrong hook and unknown ids still refused); discovery lists our ids only', async () => {
@@ -52,7 +54,12 @@ describe('CDS_SERVICE_ALIASES in the configuration', () => {
       const call = await app.inject({
         method: 'POST',
         url: '/cds-services/ehr-pv',
-        payload: { hook: 'patient-view', hookInstance: 'a1', context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch: { ...noOtherData, patient: { resourceType: 'Patient', id: 'p1' } } },
+        payload: {
+          hook: 'patient-view',
+          hookInstance: 'a1',
+          context: { userId: 'Practitioner/1', patientId: 'p1' },
+          prefetch: { ...noOtherData, patient: { resourceType: 'Patient', id: 'p1' } },
+        },
       });
       expect(call.statusCode, call.body).toBe(200);
       expect(call.json()).toHaveProperty('cards');

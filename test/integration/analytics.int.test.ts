@@ -63,7 +63,14 @@ describe('GET /analytics/rules', () => {
     const res = await service.call<{ rules: RuleRow[] }>('/analytics/rules');
     expect(res.status).toBe(200);
     const byRule = new Map(res.body.rules.map((r) => [r.ruleId, r]));
-    expect(byRule.get(STOP_ADT)).toEqual({ ruleId: STOP_ADT, shown: 3, accepted: 2, overridden: 1, acceptanceRate: 0.667, overrideReasons: [{ code: 'tumour-board-decision', display: 'Tumour board decision', count: 1 }] });
+    expect(byRule.get(STOP_ADT)).toEqual({
+      ruleId: STOP_ADT,
+      shown: 3,
+      accepted: 2,
+      overridden: 1,
+      acceptanceRate: 0.667,
+      overrideReasons: [{ code: 'tumour-board-decision', display: 'Tumour board decision', count: 1 }],
+    });
     expect(byRule.get(STOP_TKI)).toEqual({
       ruleId: STOP_TKI,
       shown: 3,

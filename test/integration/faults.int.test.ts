@@ -184,7 +184,10 @@ async function callHook(fhirServer: string, prefetch?: Record<string, unknown>, 
 function unavailable(body: CdsResponse): string[] {
   const cards = cardsWithTopic(body, DATA_UNAVAILABLE);
   if (cards.length !== 1 || cards[0]?.indicator !== 'info') throw new Error(`expected one info data-unavailable card, got ${JSON.stringify(cards)}`);
-  return (cards[0]?.detail ?? '').split('\n').filter((line) => line.startsWith('- ')).map((line) => line.slice(2));
+  return (cards[0]?.detail ?? '')
+    .split('\n')
+    .filter((line) => line.startsWith('- '))
+    .map((line) => line.slice(2));
 }
 
 describe('precondition', () => {

@@ -37,7 +37,11 @@ describe('a database lost while running', () => {
       expect(ready.statusCode).toBe(503);
       expect(ready.json()).toEqual({ status: 'not ready', reason: 'the card and feedback database cannot be reached' });
 
-      const feedback = await app.inject({ method: 'POST', url: `${PATIENT_VIEW}/feedback`, payload: { feedback: [{ card: 'c', outcome: 'overridden', outcomeTimestamp: '2026-11-23T10:00:00Z' }] } });
+      const feedback = await app.inject({
+        method: 'POST',
+        url: `${PATIENT_VIEW}/feedback`,
+        payload: { feedback: [{ card: 'c', outcome: 'overridden', outcomeTimestamp: '2026-11-23T10:00:00Z' }] },
+      });
       expect(feedback.statusCode).toBe(503);
       expect(feedback.json()).toMatchObject({ error: 'store-unavailable' });
 
@@ -53,7 +57,11 @@ describe('a database lost while running', () => {
 /** Runs `src/main.ts` as `npm start` does; resolves with its exit code and output once it has exited. */
 function runMain(env: Record<string, string>, onReady?: (child: ReturnType<typeof spawn>) => Promise<void>) {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['DATABASE_URL', 'DATABASE_DIR', 'NODE_ENV'].includes(k)));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: repoRoot, env: { ...base, CDS_AUTH: 'disabled', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: repoRoot,
+    env: { ...base, CDS_AUTH: 'disabled', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   let readySeen = false;
   return new Promise<{ code: number | null; output: string }>((resolve, reject) => {

@@ -36,7 +36,10 @@ describe('feedback on cards the service returned', () => {
 
   it('overridden with a reason and a comment, and overridden without a reason: 200, both stored', async () => {
     const card = cardOf(await openChart(service, SEED_000), STOP_ADT);
-    const withReason = { ...overridden(card.uuid, 'mixed-histology'), overrideReason: { reason: { system: 'urn:nec-cds:override-reason', code: 'mixed-histology' }, userComment: 'Adenocarcinoma component on review' } };
+    const withReason = {
+      ...overridden(card.uuid, 'mixed-histology'),
+      overrideReason: { reason: { system: 'urn:nec-cds:override-reason', code: 'mixed-histology' }, userComment: 'Adenocarcinoma component on review' },
+    };
     const res = await sendFeedback(service, [withReason, overridden(card.uuid, undefined, '2026-11-23T10:06:00Z')]);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ received: 2, stored: 2 });
@@ -45,7 +48,17 @@ describe('feedback on cards the service returned', () => {
   it('the example bodies of the spec, with the uuid of a card we returned, are accepted', async () => {
     const card = cardOf(await openChart(service, SEED_000), STOP_ADT);
     // examples/feedback-request-overridden-with-reason.json: a reason of another system, no display
-    const res = await sendFeedback(service, [{ card: card.uuid, outcome: 'overridden', overrideReason: { reason: { code: 'd7ecf885', system: 'https://example.com/cds-hooks/override-reason-system' }, userComment: 'A comment entered by the clinician.' }, outcomeTimestamp: '2020-12-11T00:00:00Z' }]);
+    const res = await sendFeedback(service, [
+      {
+        card: card.uuid,
+        outcome: 'overridden',
+        overrideReason: {
+          reason: { code: 'd7ecf885', system: 'https://example.com/cds-hooks/override-reason-system' },
+          userComment: 'A comment entered by the clinician.',
+        },
+        outcomeTimestamp: '2020-12-11T00:00:00Z',
+      },
+    ]);
     expect(res.status).toBe(200);
   });
 });
@@ -76,16 +89,26 @@ describe('feedback the service cannot match', () => {
   });
 
   it('400 with readable details for malformed feedback (checked before any card lookup)', async () => {
-    const res = await sendFeedback(service, [{ card: 'never-returned', outcome: 'maybe', outcomeTimestamp: 'yesterday' }, { card: 'x', outcome: 'accepted', outcomeTimestamp: '2026-11-23T10:00:00Z' }]);
+    const res = await sendFeedback(service, [
+      { card: 'never-returned', outcome: 'maybe', outcomeTimestamp: 'yesterday' },
+      { card: 'x', outcome: 'accepted', outcomeTimestamp: '2026-11-23T10:00:00Z' },
+    ]);
     expect(res.status).toBe(400);
     expect(res.body.details).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^feedback\.0\.outcome: /), expect.stringMatching(/^feedback\.0\.outcomeTimestamp: /), 'feedback.1.acceptedSuggestions: acceptedSuggestions is required when outcome is "accepted"']),
+      expect.arrayContaining([
+        expect.stringMatching(/^feedback\.0\.outcome: /),
+        expect.stringMatching(/^feedback\.0\.outcomeTimestamp: /),
+        'feedback.1.acceptedSuggestions: acceptedSuggestions is required when outcome is "accepted"',
+      ]),
     );
     expect((await service.call(`/cds-services/${SERVICE_ID['patient-view']}/feedback`, { json: { feedback: [] } })).status).toBe(400);
   });
 
   it('400 for a batch larger than an EHR sends (more than 500 items)', async () => {
-    const res = await sendFeedback(service, Array.from({ length: 501 }, (_, i) => overridden(`card-${i}`)));
+    const res = await sendFeedback(
+      service,
+      Array.from({ length: 501 }, (_, i) => overridden(`card-${i}`)),
+    );
     expect(res.status).toBe(400);
     expect(res.body.message).toMatch(/at most 500 items, got 501/);
   });

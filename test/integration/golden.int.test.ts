@@ -20,7 +20,13 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 beforeAll(async () => {
   const config = loadConfig({ CDS_AUTH: 'disabled', LOG_LEVEL: 'silent' });
   let id = 0;
-  app = await buildApp(config, { ...defaultDeps(config), database: await sharedTestDatabase(), logger: pino({ level: 'silent' }), now: () => NOW, newId: () => `00000000-0000-4000-8000-${String(++id).padStart(12, '0')}` });
+  app = await buildApp(config, {
+    ...defaultDeps(config),
+    database: await sharedTestDatabase(),
+    logger: pino({ level: 'silent' }),
+    now: () => NOW,
+    newId: () => `00000000-0000-4000-8000-${String(++id).padStart(12, '0')}`,
+  });
 });
 
 afterAll(async () => {
@@ -38,7 +44,14 @@ async function call(serviceId: string, body: object) {
 }
 
 const draft = (id: string, rxnorm: string, text: string) => ({
-  resource: { resourceType: 'MedicationRequest', id, status: 'draft', intent: 'order', subject: { reference: 'Patient/x' }, medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: rxnorm }], text } },
+  resource: {
+    resourceType: 'MedicationRequest',
+    id,
+    status: 'draft',
+    intent: 'order',
+    subject: { reference: 'Patient/x' },
+    medicationCodeableConcept: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: rxnorm }], text },
+  },
 });
 
 describe('golden responses per seed scenario', () => {
@@ -56,7 +69,11 @@ describe('golden responses per seed scenario', () => {
     const response = await call('nec-order-sign', {
       hook: 'order-sign',
       hookInstance: 'golden-seed-000-order-sign',
-      context: { userId: 'Practitioner/golden', patientId: 'seed-000-nepc-liver', draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [draft('draft-leuprolide', '2606516', 'Lupron Depot 22.5 mg')] } },
+      context: {
+        userId: 'Practitioner/golden',
+        patientId: 'seed-000-nepc-liver',
+        draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [draft('draft-leuprolide', '2606516', 'Lupron Depot 22.5 mg')] },
+      },
       prefetch: prefetchOf('seed-000-nepc-liver'),
     });
     await expect(JSON.stringify(response, null, 2)).toMatchFileSnapshot('golden/seed-000-nepc-liver.order-sign.json');

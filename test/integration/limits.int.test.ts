@@ -18,7 +18,11 @@ interface ErrorBody {
 
 const PATIENT_VIEW = `/cds-services/${SERVICE_ID['patient-view']}`;
 /** A complete request that needs no FHIR server: every key prefetched as "no data" (null). */
-const nullPrefetch = Object.fromEntries(['patient', 'conditions', 'medications', 'medicationStatements', 'medicationAdministrations', 'reports', 'observations', 'serviceRequests', 'procedures'].map((k) => [k, null]));
+const nullPrefetch = Object.fromEntries(
+  ['patient', 'conditions', 'medications', 'medicationStatements', 'medicationAdministrations', 'reports', 'observations', 'serviceRequests', 'procedures'].map(
+    (k) => [k, null],
+  ),
+);
 const smallRequest = () => patientViewRequest(SEED_000, { prefetch: nullPrefetch });
 
 function expectReadableError(res: { status: number; body: unknown; headers: Headers }, status: number, code: string) {
@@ -80,7 +84,12 @@ describe('body size limit (BODY_LIMIT_BYTES)', () => {
         controller.close();
       },
     });
-    const res = await fetch(service.url(PATIENT_VIEW), { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    const res = await fetch(service.url(PATIENT_VIEW), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expectReadableError({ status: res.status, headers: res.headers, body: await res.json() }, 413, 'payload-too-large');
   });
 });
@@ -146,7 +155,10 @@ describe('rate limit per client (RATE_LIMIT_MAX per RATE_LIMIT_WINDOW_MS)', () =
   let withoutAuth: RunningService;
 
   beforeAll(async () => {
-    [issuerA, issuerB] = await Promise.all([createTestIssuer('https://ehr-a.test.example/fhir', 'a-1'), createTestIssuer('https://ehr-b.test.example/fhir', 'b-1')]);
+    [issuerA, issuerB] = await Promise.all([
+      createTestIssuer('https://ehr-a.test.example/fhir', 'a-1'),
+      createTestIssuer('https://ehr-b.test.example/fhir', 'b-1'),
+    ]);
     const env = { RATE_LIMIT_MAX: String(MAX), RATE_LIMIT_WINDOW_MS: '60000' };
     withAuth = await startService({ issuer: issuerA, env: { ...env, CDS_TRUSTED_CLIENTS: JSON.stringify([issuerA.trustedClient, issuerB.trustedClient]) } });
     withoutAuth = await startService({ env });
@@ -185,7 +197,11 @@ describe('rate limit per client (RATE_LIMIT_MAX per RATE_LIMIT_WINDOW_MS)', () =
       const preflight = await withAuth.call(PATIENT_VIEW, {
         method: 'OPTIONS',
         token: null,
-        headers: { origin: 'https://sandbox.cds-hooks.org', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+        headers: {
+          origin: 'https://sandbox.cds-hooks.org',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get('access-control-allow-origin')).toBe('*');

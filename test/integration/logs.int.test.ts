@@ -50,7 +50,9 @@ beforeAll(async () => {
   const card = cardsWithTopic(first.body, STOP_ADT)[0];
   await record('feedback', `${patientView}/feedback`, {
     json: {
-      feedback: [{ card: card?.uuid, outcome: 'accepted', acceptedSuggestions: [{ id: card?.suggestions?.[0]?.uuid }], outcomeTimestamp: '2026-11-23T10:05:31Z' }],
+      feedback: [
+        { card: card?.uuid, outcome: 'accepted', acceptedSuggestions: [{ id: card?.suggestions?.[0]?.uuid }], outcomeTimestamp: '2026-11-23T10:05:31Z' },
+      ],
     },
   });
 

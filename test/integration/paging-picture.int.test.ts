@@ -61,7 +61,14 @@ afterAll(async () => {
 
 /** What the service does when the EHR prefetches nothing: every template fetched from the FHIR server, paged. */
 function fetchEverything(pageCap: number) {
-  return resolvePrefetch({ templates: template, prefetch: undefined, context: { patientId: PATIENT }, fhirServer: fhir.url, now, client: { timeoutMs: 20_000, pageCap } });
+  return resolvePrefetch({
+    templates: template,
+    prefetch: undefined,
+    context: { patientId: PATIENT },
+    fhirServer: fhir.url,
+    now,
+    client: { timeoutMs: 20_000, pageCap },
+  });
 }
 
 describe('2,000 Observations: paged fetch = full prefetch', () => {
@@ -77,7 +84,13 @@ describe('2,000 Observations: paged fetch = full prefetch', () => {
       const url = t.replace('{{context.patientId}}', PATIENT).replace(/_count=\d+/, '_count=10000');
       full[key] = url.includes('?') ? await fhirSearchAll(fhir.url, url) : await fhirGet(fhir.url, url);
     }
-    const prefetched = await resolvePrefetch({ templates: template, prefetch: full, context: { patientId: PATIENT }, now, client: { timeoutMs: 20_000, pageCap: 20 } });
+    const prefetched = await resolvePrefetch({
+      templates: template,
+      prefetch: full,
+      context: { patientId: PATIENT },
+      now,
+      client: { timeoutMs: 20_000, pageCap: 20 },
+    });
     expect(prefetched.fetchedKeys).toEqual([]);
 
     const input = { patientId: PATIENT, hook: 'patient-view' as const, now, unreadable: [] };

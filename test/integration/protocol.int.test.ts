@@ -123,7 +123,10 @@ describe('malformed input never gives a 500', () => {
 
   it('a prefetched resource whose fields have the wrong shapes is skipped and named on a data-unavailable card', async () => {
     const odd = { resourceType: 'DiagnosticReport', id: 'odd-1', status: 'final', code: { text: 'x' }, conclusionCode: [{ coding: 5 }] };
-    const body = patientViewRequest(SEED_000, { fhirServer: fhir.url, prefetch: { reports: { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: odd }] } } });
+    const body = patientViewRequest(SEED_000, {
+      fhirServer: fhir.url,
+      prefetch: { reports: { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: odd }] } },
+    });
     const res = await service.call<CdsResponse>(PATIENT_VIEW, { json: body });
     expect(res.status).toBe(200);
     const [card] = cardsWithTopic(res.body, DATA_UNAVAILABLE);

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardsWithTopic, DATA_UNAVAILABLE, STOP_ADT, type CdsResponse } from '../helpers/cards.js';
 import { startFhirServer, type FhirServerProcess } from '../helpers/fhir-server.js';
 import { createTestIssuer, type TestIssuer } from '../helpers/jwt.js';
-import { CAPTURE_TIME, decodeToken, readCaptured, replay, SANDBOX_ISSUER, SANDBOX_JKU, SANDBOX_ORIGIN, type CapturedRequest } from '../helpers/sandbox-capture.js';
+import {
+  CAPTURE_TIME,
+  decodeToken,
+  readCaptured,
+  replay,
+  SANDBOX_ISSUER,
+  SANDBOX_JKU,
+  SANDBOX_ORIGIN,
+  type CapturedRequest,
+} from '../helpers/sandbox-capture.js';
 import { startService, type RunningService } from '../helpers/service.js';
 
 /**
@@ -87,7 +96,10 @@ describe.each(HOSTS)('the Sandbox opened with http://%s:<port>/cds-services', (h
   });
 
   it('order-select with the enzalutamide draft → 200 with avoid-arpi-small-cell', async () => {
-    const res = await replay<CdsResponse>(service.baseUrl, await sandboxRequest(host, '/cds-services/nec-order-select', capturedBody('order-select-3-with-medication.json')));
+    const res = await replay<CdsResponse>(
+      service.baseUrl,
+      await sandboxRequest(host, '/cds-services/nec-order-select', capturedBody('order-select-3-with-medication.json')),
+    );
     expect(res.status, res.text).toBe(200);
     expect(cardsWithTopic(res.body, 'avoid-arpi-small-cell')).toHaveLength(1);
   });

@@ -80,7 +80,11 @@ const one = (response: CdsResponse, topic: string): Card => {
   expect(cards, topic).toHaveLength(1);
   return cards[0]!;
 };
-const deletes = (card: Card) => (card.suggestions ?? []).flatMap((s) => s.actions ?? []).filter((a) => a.type === 'delete').map((a) => a.resourceId);
+const deletes = (card: Card) =>
+  (card.suggestions ?? [])
+    .flatMap((s) => s.actions ?? [])
+    .filter((a) => a.type === 'delete')
+    .map((a) => a.resourceId);
 /** `MedicationRequest/<id>` of each order a card's suggestions set to `stopped`. */
 const stops = (card: Card) =>
   (card.suggestions ?? [])
@@ -91,7 +95,10 @@ const stops = (card: Card) =>
 describe('the captured requests are what the Sandbox sent', () => {
   it('carry its JWT (ES384, its kid and jku, aud = the stub URL called) on every non-preflight request', () => {
     for (const captured of ALL_SIGNED) {
-      const [header, claims] = capturedToken(captured).split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
+      const [header, claims] = capturedToken(captured)
+        .split('.')
+        .slice(0, 2)
+        .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>);
       expect(header).toMatchObject({ alg: 'ES384', kid: '44823f3d-0b01-4a6c-a80e-b9d3e8a7226f', jku: 'https://sandbox.cds-hooks.org/.well-known/jwks.json' });
       expect(claims?.aud).toBe(`${CAPTURE_SERVICE_BASE}${captured.path}`);
       expect(claims).not.toHaveProperty('sub');
@@ -102,16 +109,19 @@ describe('the captured requests are what the Sandbox sent', () => {
 });
 
 describe('CORS preflights (no Authorization header): answered before authentication', () => {
-  it.each(['discovery-preflight.json', 'hook-preflight.json', 'feedback-preflight.json'])('%s → 204 allowing the Sandbox origin, method and headers', async (file) => {
-    const captured = readCaptured(file);
-    expect(captured.headers.authorization).toBeUndefined();
-    const res = await replay(service.baseUrl, captured);
-    expect(res.status).toBe(204);
-    expect(res.headers['access-control-allow-origin']).toBe('*');
-    expect(String(res.headers['access-control-allow-methods'])).toContain(captured.headers['access-control-request-method']);
-    const allowed = String(res.headers['access-control-allow-headers']).toLowerCase();
-    for (const header of captured.headers['access-control-request-headers']!.split(',')) expect(allowed).toContain(header.trim());
-  });
+  it.each(['discovery-preflight.json', 'hook-preflight.json', 'feedback-preflight.json'])(
+    '%s → 204 allowing the Sandbox origin, method and headers',
+    async (file) => {
+      const captured = readCaptured(file);
+      expect(captured.headers.authorization).toBeUndefined();
+      const res = await replay(service.baseUrl, captured);
+      expect(res.status).toBe(204);
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+      expect(String(res.headers['access-control-allow-methods'])).toContain(captured.headers['access-control-request-method']);
+      const allowed = String(res.headers['access-control-allow-headers']).toLowerCase();
+      for (const header of captured.headers['access-control-request-headers']!.split(',')) expect(allowed).toContain(header.trim());
+    },
+  );
 });
 
 describe('the preflights of the other calls (captured once: "the same apart from the path")', () => {
@@ -142,7 +152,13 @@ describe('patient-view (partial prefetch under the stub keys patient, conditions
   it('→ 200: stop leuprolide and axitinib, platinum–etoposide, PSA unreliable, clinical trial', async () => {
     const response = await replayHook(PATIENT_VIEW);
     patientViewCards = response.cards;
-    expect(topics(response).sort()).toEqual(['clinical-trial-referral', 'psa-unreliable-nepc', 'start-platinum-etoposide', STOP_ADT, 'stop-vegf-tki-small-cell']);
+    expect(topics(response).sort()).toEqual([
+      'clinical-trial-referral',
+      'psa-unreliable-nepc',
+      'start-platinum-etoposide',
+      STOP_ADT,
+      'stop-vegf-tki-small-cell',
+    ]);
     const stopAdt = one(response, STOP_ADT);
     expect(stopAdt.indicator).toBe('warning');
     expect(stopAdt.summary).toMatch(/leuprolide/i);
@@ -196,7 +212,9 @@ describe('order-sign (no selections, no reasonCode; prefetch patient, meds, psa)
     const response = await replayHook(ORDER_SIGN);
     expect(topics(response)).toEqual(['avoid-arpi-small-cell']);
     expect(one(response, 'avoid-arpi-small-cell').summary).toMatch(/^Enzalutamide/);
-    expect(hookAnsweredLog(service, ORDER_SIGN.body?.hookInstance as string).fetchedKeys).toEqual(expect.arrayContaining(['conditions', 'reports', 'observations']));
+    expect(hookAnsweredLog(service, ORDER_SIGN.body?.hookInstance as string).fetchedKeys).toEqual(
+      expect.arrayContaining(['conditions', 'reports', 'observations']),
+    );
   });
 });
 

@@ -37,7 +37,9 @@ describe.skipIf(!POSTGRES_URL)('two instances sharing one PostgreSQL (needs DATA
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ stored: 1 });
     for (const instance of [a, b]) {
-      const analytics = await instance.call<{ rules: { ruleId: string; shown: number; accepted: number }[] }>('/analytics/rules', { token: await token('/analytics/rules') });
+      const analytics = await instance.call<{ rules: { ruleId: string; shown: number; accepted: number }[] }>('/analytics/rules', {
+        token: await token('/analytics/rules'),
+      });
       expect(analytics.body.rules.find((r) => r.ruleId === STOP_ADT)).toMatchObject({ shown: 1, accepted: 1 });
     }
   });

@@ -36,7 +36,9 @@ async function patientView(patientId: string): Promise<CdsResponse> {
 }
 
 async function orderSelect(patientId: string, drafts: Resource[]): Promise<CdsResponse> {
-  const res = await service.call<CdsResponse>(`/cds-services/${SERVICE_ID['order-select']}`, { json: orderSelectRequest(patientId, { fhirServer: fhir.url, drafts }) });
+  const res = await service.call<CdsResponse>(`/cds-services/${SERVICE_ID['order-select']}`, {
+    json: orderSelectRequest(patientId, { fhirServer: fhir.url, drafts }),
+  });
   expect(res.status).toBe(200);
   return res.body;
 }
@@ -53,7 +55,14 @@ function medication(patientId: string, id: string, text: string, rxnorm?: string
 }
 
 function procedure(patientId: string, id: string, text: string, snomed: string): ServiceRequest {
-  return { resourceType: 'ServiceRequest', id, status: 'draft', intent: 'order', subject: { reference: `Patient/${patientId}` }, code: { coding: [{ system: 'http://snomed.info/sct', code: snomed }], text } };
+  return {
+    resourceType: 'ServiceRequest',
+    id,
+    status: 'draft',
+    intent: 'order',
+    subject: { reference: `Patient/${patientId}` },
+    code: { coding: [{ system: 'http://snomed.info/sct', code: snomed }], text },
+  };
 }
 
 describe('seed 000: small cell transformation of prostate cancer, liver metastasis, on leuprolide and axitinib', () => {
@@ -61,7 +70,13 @@ describe('seed 000: small cell transformation of prostate cancer, liver metastas
 
   it('chart open: stop leuprolide, stop axitinib, start platinum–etoposide (carboplatin recommended at 74), PSA unreliable, clinical trial', async () => {
     const response = await patientView(id);
-    expect(rulesOf(response)).toEqual(['clinical-trial-referral', 'psa-unreliable-nepc', 'start-platinum-etoposide', 'stop-adt-small-cell', 'stop-vegf-tki-small-cell']);
+    expect(rulesOf(response)).toEqual([
+      'clinical-trial-referral',
+      'psa-unreliable-nepc',
+      'start-platinum-etoposide',
+      'stop-adt-small-cell',
+      'stop-vegf-tki-small-cell',
+    ]);
     expect(cardsWithTopic(response, 'stop-adt-small-cell')[0]?.summary).toContain('leuprolide');
     expect(cardsWithTopic(response, 'stop-vegf-tki-small-cell')[0]?.summary).toContain('axitinib');
     const [start] = cardsWithTopic(response, 'start-platinum-etoposide');
@@ -104,7 +119,10 @@ describe('seed 004: high-grade neuroendocrine carcinoma of the sigmoid colon, Ki
   });
 
   it('FOLFOX ordered as first line → avoid-colorectal-regimen-first-line', async () => {
-    const response = await orderSelect(id, [medication(id, 'draft-oxali', 'oxaliplatin 85 mg/m2 IV', '32592'), medication(id, 'draft-5fu', 'fluorouracil 400 mg/m2 IV bolus', '4492')]);
+    const response = await orderSelect(id, [
+      medication(id, 'draft-oxali', 'oxaliplatin 85 mg/m2 IV', '32592'),
+      medication(id, 'draft-5fu', 'fluorouracil 400 mg/m2 IV bolus', '4492'),
+    ]);
     const [card] = cardsWithTopic(response, 'avoid-colorectal-regimen-first-line');
     expect(card?.indicator).toBe('warning');
     expect(card?.suggestions?.[0]?.actions?.map((a) => a.resourceId).sort()).toEqual(['MedicationRequest/draft-5fu', 'MedicationRequest/draft-oxali']);
@@ -119,7 +137,10 @@ describe('well-differentiated NET G2 of the pancreas with liver metastases', () 
   });
 
   it('platinum–etoposide ordered → platinum-in-low-grade-net', async () => {
-    const response = await orderSelect(id, [medication(id, 'draft-carbo', 'carboplatin AUC 5 IV', '40048'), medication(id, 'draft-eto', 'etoposide 100 mg/m2 IV days 1-3', '4179')]);
+    const response = await orderSelect(id, [
+      medication(id, 'draft-carbo', 'carboplatin AUC 5 IV', '40048'),
+      medication(id, 'draft-eto', 'etoposide 100 mg/m2 IV days 1-3', '4179'),
+    ]);
     expect(cardsWithTopic(response, 'platinum-in-low-grade-net')[0]?.indicator).toBe('warning');
   });
 });

@@ -39,7 +39,10 @@ describe('snoozing a card by overriding it', () => {
     clock = new Date(NOW.getTime() + DAY);
     const during = await openChart(service, SEED_000);
     expect(rulesOf(during)).toEqual(rulesOf(before).filter((rule) => rule !== STOP_ADT));
-    const log = service.logRecords().filter((r) => r.msg === 'hook answered').at(-1);
+    const log = service
+      .logRecords()
+      .filter((r) => r.msg === 'hook answered')
+      .at(-1);
     expect(log?.snoozed).toEqual([STOP_ADT]);
 
     clock = new Date(NOW.getTime() + SNOOZE_DAYS * DAY + 60_000);

@@ -10,7 +10,12 @@ import { captureLogger } from '../helpers/service.js';
  * database is covered over HTTP by the snooze and feedback integration tests.)
  */
 
-const card = (rule: string, indicator: Card['indicator']): Card => ({ uuid: `u-${rule}`, summary: rule, indicator, source: { label: 'x', topic: { system: 'urn:nec-cds:rule', code: rule } } });
+const card = (rule: string, indicator: Card['indicator']): Card => ({
+  uuid: `u-${rule}`,
+  summary: rule,
+  indicator,
+  source: { label: 'x', topic: { system: 'urn:nec-cds:rule', code: rule } },
+});
 const cards = [card('stop-adt-small-cell', 'warning'), card('radium-223-visceral', 'critical')];
 const call = { serviceId: 'nec-patient-view', hookInstance: 'h', patientId: 'p', now: new Date('2026-11-23T09:00:00Z'), budgetMs: 50 };
 const never = new Promise<never>(() => undefined);
@@ -24,13 +29,29 @@ function storeWith(snoozedRules: Store['snoozedRules'], recordShown: Store['reco
 describe('filterAndRecord when the database misbehaves', () => {
   it('a snooze lookup that hangs past the budget: every card is answered, the failure logged', async () => {
     const lines: string[] = [];
-    const result = await filterAndRecord(storeWith(() => never, () => never), captureLogger(lines), call, cards);
+    const result = await filterAndRecord(
+      storeWith(
+        () => never,
+        () => never,
+      ),
+      captureLogger(lines),
+      call,
+      cards,
+    );
     expect(result).toEqual({ cards, snoozed: [] });
     expect(lines.join('\n')).toMatch(/StoreTooSlow.*card store unavailable/);
   });
 
   it('a recording that fails after the snoozes were read: the snoozes still apply', async () => {
-    const result = await filterAndRecord(storeWith(() => Promise.resolve(new Set(['stop-adt-small-cell', 'radium-223-visceral'])), () => Promise.reject(new Error('connection lost'))), pino({ level: 'silent' }), call, cards);
+    const result = await filterAndRecord(
+      storeWith(
+        () => Promise.resolve(new Set(['stop-adt-small-cell', 'radium-223-visceral'])),
+        () => Promise.reject(new Error('connection lost')),
+      ),
+      pino({ level: 'silent' }),
+      call,
+      cards,
+    );
     expect(result).toEqual({ cards: [cards[1]], snoozed: ['stop-adt-small-cell'] });
   });
 });

@@ -14,8 +14,20 @@ describe('store configuration', () => {
   });
 
   it('reads every variable', () => {
-    const config = loadConfig({ ...base, DATABASE_URL: 'postgres://u:p@db:5432/cds', DATABASE_DIR: '/var/lib/cds', PATIENT_HASH_SALT: 'a-long-enough-salt', SNOOZE_DAYS: '0', ANALYTICS: 'enabled' });
-    expect(config.store).toEqual({ databaseUrl: 'postgres://u:p@db:5432/cds', databaseDir: '/var/lib/cds', patientHashSalt: 'a-long-enough-salt', snoozeDays: 0 });
+    const config = loadConfig({
+      ...base,
+      DATABASE_URL: 'postgres://u:p@db:5432/cds',
+      DATABASE_DIR: '/var/lib/cds',
+      PATIENT_HASH_SALT: 'a-long-enough-salt',
+      SNOOZE_DAYS: '0',
+      ANALYTICS: 'enabled',
+    });
+    expect(config.store).toEqual({
+      databaseUrl: 'postgres://u:p@db:5432/cds',
+      databaseDir: '/var/lib/cds',
+      patientHashSalt: 'a-long-enough-salt',
+      snoozeDays: 0,
+    });
     expect(config.analyticsEnabled).toBe(true);
   });
 

@@ -13,7 +13,10 @@ function offeredReasons(): Map<string, string[]> {
     const text = readFileSync(projectPath('cards', file), 'utf8');
     const front = text.split(/^---$/m)[1] ?? '';
     const block = /^overrideReasons:\n((?:\s+.*\n)+)/m.exec(front)?.[1] ?? '';
-    byRule.set(file.replace(/\.md$/, ''), [...block.matchAll(/- code: ([\w-]+)/g)].map((m) => m[1]!));
+    byRule.set(
+      file.replace(/\.md$/, ''),
+      [...block.matchAll(/- code: ([\w-]+)/g)].map((m) => m[1]!),
+    );
   }
   return byRule;
 }
@@ -48,8 +51,17 @@ describe('snooze policy', () => {
     expect(snoozeReason({ rule_id: 'radium-223-visceral', indicator: 'critical' }, override('tumour-board-decision'))).toBeUndefined();
     expect(snoozeReason({ rule_id: 'pre-cycle-labs', indicator: 'warning' }, override('managed-by-oncologist'))).toBeUndefined();
     expect(snoozeReason({ rule_id: 'radium-223-visceral', indicator: 'warning' }, override('metastasis-record-outdated'))).toBeUndefined();
-    expect(snoozeReason({ rule_id: 'stop-adt-small-cell', indicator: 'warning' }, override('tumour-board-decision', 'http://example.org/other'))).toBeUndefined();
-    expect(snoozeReason({ rule_id: 'stop-adt-small-cell', indicator: 'warning' }, { card: 'c', outcome: 'overridden', outcomeTimestamp: '2026-11-23T10:00:00Z' })).toBeUndefined();
-    expect(snoozeReason({ rule_id: 'stop-adt-small-cell', indicator: 'warning' }, { card: 'c', outcome: 'accepted', acceptedSuggestions: [{ id: 's' }], outcomeTimestamp: '2026-11-23T10:00:00Z' })).toBeUndefined();
+    expect(
+      snoozeReason({ rule_id: 'stop-adt-small-cell', indicator: 'warning' }, override('tumour-board-decision', 'http://example.org/other')),
+    ).toBeUndefined();
+    expect(
+      snoozeReason({ rule_id: 'stop-adt-small-cell', indicator: 'warning' }, { card: 'c', outcome: 'overridden', outcomeTimestamp: '2026-11-23T10:00:00Z' }),
+    ).toBeUndefined();
+    expect(
+      snoozeReason(
+        { rule_id: 'stop-adt-small-cell', indicator: 'warning' },
+        { card: 'c', outcome: 'accepted', acceptedSuggestions: [{ id: 's' }], outcomeTimestamp: '2026-11-23T10:00:00Z' },
+      ),
+    ).toBeUndefined();
   });
 });

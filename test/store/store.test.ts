@@ -39,7 +39,9 @@ async function show(patientId: string, ruleId: string, indicator: 'info' | 'warn
 describe('schema', () => {
   it('migrating again is a no-op (start-up of a second instance)', async () => {
     await expect(migrateToLatest(db)).resolves.toBeUndefined();
-    const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(db);
+    const tables = await sql<{
+      table_name: string;
+    }>`select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(db);
     expect(tables.rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['cards', 'feedback', 'jti_seen', 'kysely_migration', 'snoozes']));
   });
 
@@ -50,7 +52,13 @@ describe('schema', () => {
     expect(row.patient_hash).toMatch(/^[0-9a-f]{64}$/);
     const other = createStore(db, { patientHashSalt: 'another-salt-0123456789', snoozeDays: 30, ownsDb: false });
     const uuid2 = `card-${++seq}`;
-    await other.recordShown({ serviceId: 'nec-patient-view', hookInstance: 'h', patientId: 'patient-secret-42', at: T0, cards: [{ uuid: uuid2, ruleId: 'x', indicator: 'info' }] });
+    await other.recordShown({
+      serviceId: 'nec-patient-view',
+      hookInstance: 'h',
+      patientId: 'patient-secret-42',
+      at: T0,
+      cards: [{ uuid: uuid2, ruleId: 'x', indicator: 'info' }],
+    });
     const row2 = await db.selectFrom('cards').select('patient_hash').where('uuid', '=', uuid2).executeTakeFirstOrThrow();
     expect(row2.patient_hash).not.toBe(row.patient_hash);
   });
@@ -77,10 +85,20 @@ describe('feedback', () => {
 
   it('stores the override reason and comment', async () => {
     const card = await show('p-feedback-3', 'stop-adt-small-cell');
-    const item = { card, outcome: 'overridden' as const, overrideReason: { reason: { system: 'urn:nec-cds:override-reason', code: 'mixed-histology' }, userComment: 'adenocarcinoma component' }, outcomeTimestamp: '2026-11-23T10:05:31Z' };
+    const item = {
+      card,
+      outcome: 'overridden' as const,
+      overrideReason: { reason: { system: 'urn:nec-cds:override-reason', code: 'mixed-histology' }, userComment: 'adenocarcinoma component' },
+      outcomeTimestamp: '2026-11-23T10:05:31Z',
+    };
     await store.recordFeedback('nec-patient-view', [item], T0, snoozeReason);
     const row = await db.selectFrom('feedback').selectAll().where('card_uuid', '=', card).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ outcome: 'overridden', override_reason_code: 'mixed-histology', override_reason_system: 'urn:nec-cds:override-reason', user_comment: 'adenocarcinoma component' });
+    expect(row).toMatchObject({
+      outcome: 'overridden',
+      override_reason_code: 'mixed-histology',
+      override_reason_system: 'urn:nec-cds:override-reason',
+      user_comment: 'adenocarcinoma component',
+    });
   });
 
   it('a batch naming an unknown card stores nothing and names the unknown card', async () => {
@@ -102,7 +120,12 @@ describe('feedback', () => {
 });
 
 describe('snoozes', () => {
-  const override = (card: string, code = SNOOZE.code) => ({ card, outcome: 'overridden' as const, overrideReason: { reason: { ...SNOOZE, code } }, outcomeTimestamp: '2026-11-23T10:05:31Z' });
+  const override = (card: string, code = SNOOZE.code) => ({
+    card,
+    outcome: 'overridden' as const,
+    overrideReason: { reason: { ...SNOOZE, code } },
+    outcomeTimestamp: '2026-11-23T10:05:31Z',
+  });
 
   it('an override with a snoozing reason hides the rule for that patient for SNOOZE_DAYS, then it returns', async () => {
     const card = await show('p-snooze-1', 'stop-adt-small-cell');

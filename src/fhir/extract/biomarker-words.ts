@@ -6,8 +6,23 @@ import type { Terminology } from '../terminology.js';
 
 /** Homologous recombination repair genes (PROfound / FDA olaparib list, plus RAD51 and the unspecified "BRCA"). */
 export const HRR_GENES = new Set([
-  'BRCA1', 'BRCA2', 'BRCA', 'ATM', 'BARD1', 'BRIP1', 'CDK12', 'CHEK1', 'CHEK2', 'FANCL', 'PALB2', 'PPP2R2A',
-  'RAD51', 'RAD51B', 'RAD51C', 'RAD51D', 'RAD54L',
+  'BRCA1',
+  'BRCA2',
+  'BRCA',
+  'ATM',
+  'BARD1',
+  'BRIP1',
+  'CDK12',
+  'CHEK1',
+  'CHEK2',
+  'FANCL',
+  'PALB2',
+  'PPP2R2A',
+  'RAD51',
+  'RAD51B',
+  'RAD51C',
+  'RAD51D',
+  'RAD54L',
 ]);
 export const MMR_GENES = /\b(?:MLH1|MSH2|MSH6|PMS2|EPCAM)\b/i;
 
@@ -31,8 +46,8 @@ export function codings(cc: CodeableConcept | undefined): Coding[] {
   if (!cc || typeof cc !== 'object') return [];
   const raw: unknown = cc.coding;
   if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) return isObjectValue(raw) ? [raw as Coding] : [];
-  return raw.every(isObjectValue) ? (raw as Coding[]) : (raw.filter(isObjectValue) as Coding[]);
+  if (!Array.isArray(raw)) return isObjectValue(raw) ? [raw] : [];
+  return raw.every(isObjectValue) ? raw : raw.filter(isObjectValue);
 }
 
 export const isText = (t: unknown): t is string => typeof t === 'string' && t.trim() !== '';

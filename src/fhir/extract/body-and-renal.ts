@@ -1,7 +1,16 @@
 import type { PictureOptions } from '../../config.js';
 import { mostellerBsa, mostellerFormula } from '../../engine/calc/bsa.js';
 import { creatinineClearance, gfrForDosing, SEX_NOT_BINARY_REASON } from '../../engine/calc/gfr-for-dosing.js';
-import { type DerivedFact, type Fact, isKnown, type Maybe, type Missing, type PatientPicture, type Provenance, type RenalFunction } from '../../engine/picture.js';
+import {
+  type DerivedFact,
+  type Fact,
+  isKnown,
+  type Maybe,
+  type Missing,
+  type PatientPicture,
+  type Provenance,
+  type RenalFunction,
+} from '../../engine/picture.js';
 
 /** The picture facts body size and renal function are derived from. */
 export interface BodyAndRenalInput {
@@ -59,7 +68,8 @@ export function deriveBodyAndRenal(input: BodyAndRenalInput, options: Pick<Pictu
         };
 
   const sexValue = isKnown(sex) ? sex.value : undefined;
-  const usable = <T>(label: string, value: Maybe<T, Fact<T> & { comparator?: string }>) => (problemOf(label, value) === undefined && isKnown(value) ? value : undefined);
+  const usable = <T>(label: string, value: Maybe<T, Fact<T> & { comparator?: string }>) =>
+    problemOf(label, value) === undefined && isKnown(value) ? value : undefined;
   const ageFact = usable('age', age);
   const weightFact = usable('weight', weight);
   const heightFact = usable('height', height);
@@ -87,7 +97,10 @@ export function deriveBodyAndRenal(input: BodyAndRenalInput, options: Pick<Pictu
   let gfr: Maybe<number, DerivedFact>;
   const result = gfrForDosing(calcInput, options);
   if (!('missing' in result)) {
-    const p = result.method === 'cockcroft-gault' ? provenanceOf(crclInputs, crclOther) : provenanceOf([egfrFact, weightFact, heightFact].filter((f): f is Fact<number> => f !== undefined));
+    const p =
+      result.method === 'cockcroft-gault'
+        ? provenanceOf(crclInputs, crclOther)
+        : provenanceOf([egfrFact, weightFact, heightFact].filter((f): f is Fact<number> => f !== undefined));
     gfr = { value: result.value, unit: 'mL/min', method: result.method, formula: result.formula, ...p };
   } else if (sexValue !== 'male' && sexValue !== 'female') {
     gfr = isKnown(sex) ? result : missing(`${SEX_NOT_BINARY_REASON} (${sex.reason})`);

@@ -1,4 +1,4 @@
-import type { Coding, Condition } from 'fhir/r4.js';
+import type { Condition } from 'fhir/r4.js';
 import type { Cancer, PrimarySite } from '../../engine/picture.js';
 import type { ResourceSet } from '../resources.js';
 import { codingKey, type Terminology } from '../terminology.js';
@@ -71,10 +71,14 @@ function primarySiteOf(condition: Condition, terminology: Terminology): PrimaryS
  * @param unreadable - collects resources that could not be read
  */
 export function extractCancers(set: ResourceSet, terminology: Terminology, unreadable: string[]): Cancer[] {
-  return readEach(set.ofType<Condition>('Condition'), (condition) => {
-    if (!isActiveCondition(condition)) return [];
-    const primarySite = primarySiteOf(condition, terminology);
-    if (!primarySite) return [];
-    return [{ primarySite, display: displayOf(condition.code), date: conditionDate(condition), sources: [`Condition/${condition.id}`] }];
-  }, unreadable);
+  return readEach(
+    set.ofType<Condition>('Condition'),
+    (condition) => {
+      if (!isActiveCondition(condition)) return [];
+      const primarySite = primarySiteOf(condition, terminology);
+      if (!primarySite) return [];
+      return [{ primarySite, display: displayOf(condition.code), date: conditionDate(condition), sources: [`Condition/${condition.id}`] }];
+    },
+    unreadable,
+  );
 }

@@ -32,11 +32,26 @@ export const DEPOT_DOSES: Record<string, Record<string, WindowName>> = {
 
 /** Interval words, longest first so "12 months" is not read as "2 months". */
 const INTERVAL_TEXT: { window: WindowName; re: RegExp }[] = [
-  { window: 'year', re: /\b(?:12|twelve)[-\s]?months?\b|\b(?:annual(?:ly)?|yearly|once a year)\b|\bevery\s+(?:12\s+months|year)\b|\b(?:q|every\s+)?52\s?w(?:ee)?ks?\b/i },
-  { window: 'month6', re: /\b(?:6|six)[-\s]?months?\b|\bq\s?6\s?mo(?:nths?)?\b|\b(?:q|every\s+)24\s?w(?:ee)?ks?\b|\bq\s?24\s?w\b|\bevery\s+(?:6|six)\s+months\b/i },
-  { window: 'month4', re: /\b(?:4|four)[-\s]?months?\b|\bq\s?4\s?mo(?:nths?)?\b|\b(?:q|every\s+)16\s?w(?:ee)?ks?\b|\bq\s?16\s?w\b|\bevery\s+(?:4|four)\s+months\b/i },
-  { window: 'month3', re: /\b(?:3|three)[-\s]?months?\b|\bq\s?3\s?mo(?:nths?)?\b|\b(?:q|every\s+)12\s?w(?:ee)?ks?\b|\bq\s?12\s?w\b|\bevery\s+(?:3|three)\s+months\b|\bquarterly\b/i },
-  { window: 'month1', re: /\b(?:1|one)[-\s]?month\b|\bmonthly\b|\bq\s?4\s?w(?:ee)?ks?\b|\bq\s?28\s?d(?:ays?)?\b|\bevery\s+(?:4\s+weeks|28\s+days|month)\b|\bq\s?(?:1\s?)?mo(?:nth)?\b/i },
+  {
+    window: 'year',
+    re: /\b(?:12|twelve)[-\s]?months?\b|\b(?:annual(?:ly)?|yearly|once a year)\b|\bevery\s+(?:12\s+months|year)\b|\b(?:q|every\s+)?52\s?w(?:ee)?ks?\b/i,
+  },
+  {
+    window: 'month6',
+    re: /\b(?:6|six)[-\s]?months?\b|\bq\s?6\s?mo(?:nths?)?\b|\b(?:q|every\s+)24\s?w(?:ee)?ks?\b|\bq\s?24\s?w\b|\bevery\s+(?:6|six)\s+months\b/i,
+  },
+  {
+    window: 'month4',
+    re: /\b(?:4|four)[-\s]?months?\b|\bq\s?4\s?mo(?:nths?)?\b|\b(?:q|every\s+)16\s?w(?:ee)?ks?\b|\bq\s?16\s?w\b|\bevery\s+(?:4|four)\s+months\b/i,
+  },
+  {
+    window: 'month3',
+    re: /\b(?:3|three)[-\s]?months?\b|\bq\s?3\s?mo(?:nths?)?\b|\b(?:q|every\s+)12\s?w(?:ee)?ks?\b|\bq\s?12\s?w\b|\bevery\s+(?:3|three)\s+months\b|\bquarterly\b/i,
+  },
+  {
+    window: 'month1',
+    re: /\b(?:1|one)[-\s]?month\b|\bmonthly\b|\bq\s?4\s?w(?:ee)?ks?\b|\bq\s?28\s?d(?:ays?)?\b|\bevery\s+(?:4\s+weeks|28\s+days|month)\b|\bq\s?(?:1\s?)?mo(?:nth)?\b/i,
+  },
 ];
 
 function windowFromText(texts: string[]): WindowName | undefined {
@@ -78,7 +93,10 @@ export function strengthMg(text: string): number | undefined {
  * instructions' text, the dose (leuprolide 22.5 mg → 3-month) and the dosage timing, in that order.
  * @returns undefined for a drug that is not given as a depot, or when the interval cannot be told
  */
-export function depotWindow(drug: string, input: { productTexts: string[]; instructionTexts: string[]; doseMg?: number; timings: Timing[] }): DepotWindow | undefined {
+export function depotWindow(
+  drug: string,
+  input: { productTexts: string[]; instructionTexts: string[]; doseMg?: number; timings: Timing[] },
+): DepotWindow | undefined {
   const doses = DEPOT_DOSES[drug];
   if (!doses) return undefined;
   if (drug === 'histrelin') return { ...WINDOWS.year, basis: 'product' };

@@ -32,7 +32,9 @@ export function routeOf(cc: CodeableConcept | undefined): string | undefined {
     const route = typeof coding?.code === 'string' ? ROUTE_CODES[coding.code] : undefined;
     if (route) return route;
   }
-  const texts = [cc.text, ...(Array.isArray(cc.coding) ? cc.coding.map((c) => c?.display) : [])].filter((t): t is string => typeof t === 'string' && t.trim() !== '');
+  const texts = [cc.text, ...(Array.isArray(cc.coding) ? cc.coding.map((c) => c?.display) : [])].filter(
+    (t): t is string => typeof t === 'string' && t.trim() !== '',
+  );
   for (const text of texts) {
     for (const { route, re } of ROUTE_WORDS) if (re.test(text)) return route;
   }
@@ -100,5 +102,7 @@ export function productTexts(resource: MedicationResource, set: ResourceSet): st
 }
 
 export function instructionTexts(dosages: Dosage[]): string[] {
-  return dosages.flatMap((d) => [d.text, d.patientInstruction, ...conceptTexts(d.timing?.code)]).filter((t): t is string => typeof t === 'string' && t.trim() !== '');
+  return dosages
+    .flatMap((d) => [d.text, d.patientInstruction, ...conceptTexts(d.timing?.code)])
+    .filter((t): t is string => typeof t === 'string' && t.trim() !== '');
 }

@@ -51,7 +51,7 @@ function medicationDraft(request: MedicationRequest, ref: string, inScope: boole
   if (drug) draft.drug = drug.concept.id;
   if (route) draft.route = route;
   if (dose) draft.dose = dose;
-  const reason = reasonOf(request as Parameters<typeof reasonOf>[0]);
+  const reason = reasonOf(request);
   if (reason) draft.reason = reason;
   return draft;
 }
@@ -63,7 +63,7 @@ function otherDraft(resource: Resource, ref: string, inScope: boolean, terminolo
     const found = identifyProcedure(code, terminology);
     if (found) draft.procedure = found.concept.id;
   }
-  const reason = reasonOf(resource as ServiceRequest as Parameters<typeof reasonOf>[0]);
+  const reason = reasonOf(resource as ServiceRequest);
   if (reason) draft.reason = reason;
   return draft;
 }
@@ -93,11 +93,17 @@ export function extractDraftOrders(
   const resources = entriesOf(draftOrders)
     .map((entry) => entry.resource)
     // A reference is only made of a resource type and an id that could be one ("Type/id"): a blank or slashed part is not.
-    .filter((r): r is Resource => typeof r?.resourceType === 'string' && /^[A-Za-z]+$/.test(r.resourceType) && typeof r.id === 'string' && /^[^\s/]+$/.test(r.id));
-  return readEach(resources, (resource): DraftOrder[] => {
-    const ref = `${resource.resourceType}/${resource.id}`;
-    const inScope = hook === 'order-sign' || selected.has(ref);
-    if (resource.resourceType === 'MedicationRequest') return [medicationDraft(resource as MedicationRequest, ref, inScope, set, terminology)];
-    return [otherDraft(resource, ref, inScope, terminology)];
-  }, unreadable);
+    .filter(
+      (r): r is Resource => typeof r?.resourceType === 'string' && /^[A-Za-z]+$/.test(r.resourceType) && typeof r.id === 'string' && /^[^\s/]+$/.test(r.id),
+    );
+  return readEach(
+    resources,
+    (resource): DraftOrder[] => {
+      const ref = `${resource.resourceType}/${resource.id}`;
+      const inScope = hook === 'order-sign' || selected.has(ref);
+      if (resource.resourceType === 'MedicationRequest') return [medicationDraft(resource as MedicationRequest, ref, inScope, set, terminology)];
+      return [otherDraft(resource, ref, inScope, terminology)];
+    },
+    unreadable,
+  );
 }

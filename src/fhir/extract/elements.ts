@@ -57,7 +57,7 @@ function firstDateReader(choice: string, fallback: string): (resource: object) =
       !(`_${dateTime}` in r) &&
       !(`_${fallback}` in r);
     if (!fast) return slow(resource)[0];
-    return (r[dateTime] as string | undefined) ?? ((p as Json | undefined)?.start as string | undefined) ?? (r[fallback] as string | undefined);
+    return r[dateTime] ?? p?.start ?? r[fallback];
   };
 }
 
@@ -75,7 +75,7 @@ export function codeCodings(resource: object): Coding[] {
   if (isPlainObject(code) && !('_coding' in code)) {
     const coding = code.coding;
     if (coding === undefined) return [];
-    if (isObjectArray(coding)) return coding as Coding[];
+    if (isObjectArray(coding)) return coding;
   }
   return slowCodeCodings(resource);
 }
@@ -110,7 +110,7 @@ export function profilesOf(resource: object): string[] {
   if (isPlainObject(meta) && !('_profile' in meta)) {
     const profile = meta.profile;
     if (profile === undefined) return [];
-    if (Array.isArray(profile) && profile.every((p) => typeof p === 'string')) return profile as string[];
+    if (Array.isArray(profile) && profile.every((p) => typeof p === 'string')) return profile;
   }
   return slowProfiles(resource);
 }
@@ -122,7 +122,7 @@ export function valueConcepts(resource: object): CodeableConcept[] {
   const value = r.valueCodeableConcept;
   if (choiceCount(r, 'value') > 1) return slowValueConcept(resource);
   if (value === undefined && !('_valueCodeableConcept' in r)) return [];
-  if (isPlainObject(value)) return [value as CodeableConcept];
+  if (isPlainObject(value)) return [value];
   return slowValueConcept(resource);
 }
 
@@ -142,7 +142,7 @@ const slowBodySites = compiled<CodeableConcept>('bodySite');
 export function bodySitesOf(resource: object): CodeableConcept[] {
   const sites = (resource as Json).bodySite;
   if (sites === undefined) return [];
-  if (isObjectArray(sites)) return sites as CodeableConcept[];
+  if (isObjectArray(sites)) return sites;
   return slowBodySites(resource);
 }
 
@@ -152,7 +152,7 @@ const slowMedicationReference = compiled<Reference>('medication.ofType(Reference
 export function medicationConcepts(resource: object): CodeableConcept[] {
   const r = resource as Json;
   if (r.medicationCodeableConcept === undefined && r.medicationReference === undefined) return [];
-  if (isPlainObject(r.medicationCodeableConcept) && r.medicationReference === undefined) return [r.medicationCodeableConcept as CodeableConcept];
+  if (isPlainObject(r.medicationCodeableConcept) && r.medicationReference === undefined) return [r.medicationCodeableConcept];
   if (isPlainObject(r.medicationReference) && r.medicationCodeableConcept === undefined) return [];
   return slowMedicationConcept(resource);
 }
@@ -162,7 +162,7 @@ export function medicationReferences(resource: object): Reference[] {
   const r = resource as Json;
   if (r.medicationCodeableConcept === undefined && r.medicationReference === undefined) return [];
   if (isPlainObject(r.medicationCodeableConcept) && r.medicationReference === undefined) return [];
-  if (isPlainObject(r.medicationReference) && r.medicationCodeableConcept === undefined) return [r.medicationReference as Reference];
+  if (isPlainObject(r.medicationReference) && r.medicationCodeableConcept === undefined) return [r.medicationReference];
   return slowMedicationReference(resource);
 }
 
@@ -199,7 +199,7 @@ export function extensionCodings(url: string): (resource: object) => Coding[] {
       const coding = (cc as Json).coding;
       if (coding === undefined) continue;
       if (!isObjectArray(coding)) return slow(resource);
-      for (const c of coding) out.push(c as Coding);
+      for (const c of coding) out.push(c);
     }
     return out;
   };
@@ -218,7 +218,7 @@ function fastExtensionConcepts(resource: Json, url: string): CodeableConcept[] |
     const value = e.valueCodeableConcept;
     if (value === undefined) continue;
     if (!isPlainObject(value)) return undefined;
-    out.push(value as CodeableConcept);
+    out.push(value);
   }
   return out;
 }

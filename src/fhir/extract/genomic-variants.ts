@@ -52,22 +52,22 @@ export function readVariant(obs: Observation, implied: Map<string, Variant['sign
   const geneComponents = components.filter((c) => hasCode(c.code, GENE_STUDIED));
   const geneExtension = asArray(obs.extension).filter((e) => typeof e.url === 'string' && e.url.endsWith('observation-geneticsGene'));
   if (geneComponents.length === 0 && geneExtension.length === 0 && !hasCode(obs.code, VARIANT_ASSESSMENT)) return undefined;
-  const genes = [
-    ...geneComponents.flatMap((c) => codings(c.valueCodeableConcept)),
-    ...geneExtension.flatMap((e) => codings(e.valueCodeableConcept)),
-  ]
+  const genes = [...geneComponents.flatMap((c) => codings(c.valueCodeableConcept)), ...geneExtension.flatMap((e) => codings(e.valueCodeableConcept))]
     .map(geneSymbol)
     .filter((g): g is string => g !== undefined);
   const value = obs.valueCodeableConcept;
   const valueWords = conceptTexts(value).join(' ');
-  const present = hasCode(value, 'LA9633-4') || /\bpresent\b/i.test(valueWords) ? true : hasCode(value, 'LA9634-2') || /\babsent\b/i.test(valueWords) ? false : undefined;
+  const present =
+    hasCode(value, 'LA9633-4') || /\bpresent\b/i.test(valueWords) ? true : hasCode(value, 'LA9634-2') || /\babsent\b/i.test(valueWords) ? false : undefined;
   const significanceComponents = components.filter((c) => hasCode(c.code, CLINICAL_SIGNIFICANCE));
   const significance =
     significanceOf(significanceComponents.flatMap(componentTexts)) ?? (typeof obs.id === 'string' ? implied.get(`Observation/${obs.id}`) : undefined);
   const changeTexts = [
     ...components.filter((c) => !hasCode(c.code, GENE_STUDIED) && !hasCode(c.code, CLINICAL_SIGNIFICANCE)).flatMap(componentTexts),
     ...(typeof obs.valueString === 'string' ? [obs.valueString] : []),
-    ...asArray(obs.note).map((n) => n.text).filter((t): t is string => typeof t === 'string'),
+    ...asArray(obs.note)
+      .map((n) => n.text)
+      .filter((t): t is string => typeof t === 'string'),
     ...conceptTexts(obs.code),
   ];
   return { genes: [...new Set(genes)], present, changeTexts, significance };
@@ -79,7 +79,11 @@ export function impliedSignificance(observations: Observation[]): Map<string, Va
   for (const obs of observations) {
     try {
       if (obs.component == null) continue; // no components, no stated significance
-      const significance = significanceOf(asArray(obs.component).filter((c) => hasCode(c.code, CLINICAL_SIGNIFICANCE)).flatMap(componentTexts));
+      const significance = significanceOf(
+        asArray(obs.component)
+          .filter((c) => hasCode(c.code, CLINICAL_SIGNIFICANCE))
+          .flatMap(componentTexts),
+      );
       if (!significance) continue;
       for (const ref of asArray(obs.derivedFrom)) {
         const target = typeof ref.reference === 'string' ? /(Observation\/[^/]+)$/.exec(ref.reference)?.[1] : undefined;

@@ -1,4 +1,4 @@
-import type { Attachment, CodeableConcept, Coding, Condition, DiagnosticReport, Observation } from 'fhir/r4.js';
+import type { Attachment, Coding, Condition, DiagnosticReport, Observation } from 'fhir/r4.js';
 import type { HistologyClass, HistologyFinding } from '../../engine/picture.js';
 import type { ResourceSet } from '../resources.js';
 import { codingKey, type Concept, type Terminology } from '../terminology.js';
@@ -72,13 +72,30 @@ function fromCondition(condition: Condition, terminology: Terminology): Histolog
   const out: HistologyFinding[] = [];
   const source = { sources: [`Condition/${condition.id}`], date: conditionDate(condition) };
   const coded = codedHistology(conditionCodings(condition), terminology);
-  if (coded) out.push({ ...source, histologyClass: coded.histologyClass, differentiation: differentiationOf(coded.histologyClass), display: displayOf(condition.code), specimenSite: coded.site, mixed: coded.mixed, via: 'code' });
+  if (coded)
+    out.push({
+      ...source,
+      histologyClass: coded.histologyClass,
+      differentiation: differentiationOf(coded.histologyClass),
+      display: displayOf(condition.code),
+      specimenSite: coded.site,
+      mixed: coded.mixed,
+      via: 'code',
+    });
   for (const morphology of mcodeHistology(condition)) {
     const m = codedHistology(morphology.coding ?? [], terminology);
     if (!m) continue;
     // The morphology extension describes this Condition's own tumour, so its site is the Condition's.
     const site = siteOfConcepts(conditionCodings(condition).flatMap((c) => terminology.conceptsForCoding(c)));
-    out.push({ ...source, histologyClass: m.histologyClass, differentiation: differentiationOf(m.histologyClass), display: displayOf(morphology), specimenSite: site, mixed: m.mixed, via: 'code' });
+    out.push({
+      ...source,
+      histologyClass: m.histologyClass,
+      differentiation: differentiationOf(m.histologyClass),
+      display: displayOf(morphology),
+      specimenSite: site,
+      mixed: m.mixed,
+      via: 'code',
+    });
   }
   return out;
 }
@@ -94,11 +111,28 @@ function fromObservation(obs: Observation, terminology: Terminology): HistologyF
   const source = { sources: [`Observation/${obs.id}`], date };
   for (const value of concepts) {
     const coded = codedHistology(value.coding ?? [], terminology);
-    if (coded) out.push({ ...source, histologyClass: coded.histologyClass, differentiation: differentiationOf(coded.histologyClass), display: displayOf(value), specimenSite: site ?? coded.site, mixed: coded.mixed, via: 'code' });
+    if (coded)
+      out.push({
+        ...source,
+        histologyClass: coded.histologyClass,
+        differentiation: differentiationOf(coded.histologyClass),
+        display: displayOf(value),
+        specimenSite: site ?? coded.site,
+        mixed: coded.mixed,
+        via: 'code',
+      });
   }
   for (const text of texts) {
     for (const f of readHistologyText(text)) {
-      out.push({ ...source, histologyClass: f.histologyClass, differentiation: differentiationOf(f.histologyClass), display: f.sentence, specimenSite: site, mixed: f.mixed, via: 'text' });
+      out.push({
+        ...source,
+        histologyClass: f.histologyClass,
+        differentiation: differentiationOf(f.histologyClass),
+        display: f.sentence,
+        specimenSite: site,
+        mixed: f.mixed,
+        via: 'text',
+      });
     }
   }
   return out;
@@ -117,13 +151,29 @@ function fromReport(report: DiagnosticReport, terminology: Terminology): Histolo
     const coded = codedHistology(cc.coding ?? [], terminology);
     if (!coded || seen.has(coded.histologyClass)) continue;
     seen.add(coded.histologyClass);
-    out.push({ ...source, histologyClass: coded.histologyClass, differentiation: differentiationOf(coded.histologyClass), display: displayOf(cc), specimenSite: coded.site ?? site, mixed: coded.mixed, via: 'code' });
+    out.push({
+      ...source,
+      histologyClass: coded.histologyClass,
+      differentiation: differentiationOf(coded.histologyClass),
+      display: displayOf(cc),
+      specimenSite: coded.site ?? site,
+      mixed: coded.mixed,
+      via: 'code',
+    });
   }
   for (const text of texts) {
     for (const f of readHistologyText(text)) {
       if (seen.has(f.histologyClass)) continue;
       seen.add(f.histologyClass);
-      out.push({ ...source, histologyClass: f.histologyClass, differentiation: differentiationOf(f.histologyClass), display: f.sentence, specimenSite: site, mixed: f.mixed, via: 'text' });
+      out.push({
+        ...source,
+        histologyClass: f.histologyClass,
+        differentiation: differentiationOf(f.histologyClass),
+        display: f.sentence,
+        specimenSite: site,
+        mixed: f.mixed,
+        via: 'text',
+      });
     }
   }
   return out;

@@ -45,7 +45,15 @@ export function ki67FromReports(set: ResourceSet, unreadable: string[]): LabFact
       const clause = firstKi67Clause(report.conclusion);
       const parsed = clause ? parseKi67Text(clause) : undefined;
       if (!parsed) return [];
-      return [{ value: parsed.value, unit: '%', ...(parsed.comparator ? { comparator: parsed.comparator } : {}), date: clinicalDate(effectiveDate(report)), sources: [`DiagnosticReport/${report.id}`] }];
+      return [
+        {
+          value: parsed.value,
+          unit: '%',
+          ...(parsed.comparator ? { comparator: parsed.comparator } : {}),
+          date: clinicalDate(effectiveDate(report)),
+          sources: [`DiagnosticReport/${report.id}`],
+        },
+      ];
     },
     unreadable,
   );

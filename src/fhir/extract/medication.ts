@@ -41,9 +41,7 @@ function describe(cc: CodeableConcept | undefined): string | undefined {
 export function resolveMedication(owner: Resource & { contained?: Resource[] }, ref: Reference, set: ResourceSet): Medication | undefined {
   const target = ref.reference;
   if (!target) return undefined;
-  const found = target.startsWith('#')
-    ? owner.contained?.find((r) => r.id === target.slice(1))
-    : set.get(target.replace(/^.*\/(Medication\/[^/]+)$/, '$1'));
+  const found = target.startsWith('#') ? owner.contained?.find((r) => r.id === target.slice(1)) : set.get(target.replace(/^.*\/(Medication\/[^/]+)$/, '$1'));
   return found?.resourceType === 'Medication' ? (found as Medication) : undefined;
 }
 
@@ -67,7 +65,7 @@ export function identifyDrug(resource: MedicationResource, set: ResourceSet, ter
     asRecorded = describe(medication?.code) ?? ref?.display;
   }
   if (!concept) return undefined;
-  return { concept, classes: (concept.classes ?? []) as DrugClass[], asRecorded: asRecorded ?? concept.id };
+  return { concept, classes: concept.classes ?? [], asRecorded: asRecorded ?? concept.id };
 }
 
 /** Separate Medication resources referenced by these resources that the call does not hold yet. */

@@ -95,7 +95,9 @@ export function extractMetastases(set: ResourceSet, terminology: Terminology, un
       if (!coded && !profiled) return [];
       // A coded site that is only "unspecified" is refined by the bodySite of a secondary condition.
       const site = (coded && coded !== 'other' ? coded : siteFromBodySite(condition)) ?? coded ?? 'other';
-      return [{ site, visceral: VISCERAL.has(site), display: displayOf(condition.code), date: conditionDate(condition), sources: [`Condition/${condition.id}`] }];
+      return [
+        { site, visceral: VISCERAL.has(site), display: displayOf(condition.code), date: conditionDate(condition), sources: [`Condition/${condition.id}`] },
+      ];
     },
     unreadable,
   );

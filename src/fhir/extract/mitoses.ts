@@ -20,7 +20,7 @@ export function readMitoses(reading: Reading): ReadResult<LabFact> {
   const parsed = text !== undefined ? parseNumberString(text) : undefined;
   const value = typeof q?.value === 'number' ? q.value : typeof carrier.valueInteger === 'number' ? carrier.valueInteger : parsed?.value;
   if (value === undefined) return { problem: 'value is not a number' };
-  const written = q ? str(q.unit) ?? str(q.code) : parsed?.unit;
+  const written = q ? (str(q.unit) ?? str(q.code)) : parsed?.unit;
   const countOnly = written === undefined || /^(?:1|\{[^}]*\}|mitoses|mitotic figures)$/i.test(written.trim());
   const unit = mitosesUnit([written, codeText(carrier.code)]) ?? (countOnly ? MITOSES_UNITS.notStated : undefined);
   if (!unit) return { problem: `unknown unit "${written}"` };

@@ -5,7 +5,20 @@ import { canonicalSystem, codingKey, type Concept, type Terminology } from '../t
 import { readEach } from './guard.js';
 import { readKi67 } from './ki67.js';
 import { readMitoses } from './mitoses.js';
-import { type Carrier, codeText, codingsOf, isObject, latest, LOINC, provenance, readLab, type Reading, type ReadResult, str, when } from './observation-reading.js';
+import {
+  type Carrier,
+  codeText,
+  codingsOf,
+  isObject,
+  latest,
+  LOINC,
+  provenance,
+  readLab,
+  type Reading,
+  type ReadResult,
+  str,
+  when,
+} from './observation-reading.js';
 import { readEcog, readKarnofsky } from './performance-status.js';
 import { clinicalDate } from './dates.js';
 
@@ -82,7 +95,7 @@ function isLoinc(c: { system?: unknown; code?: unknown }): boolean {
     const system = canonicalSystem(c.system);
     return system === LOINC || system.startsWith(LOINC_PREFIX);
   }
-  return codingKey(c.system as string | undefined, c.code as string | undefined)?.startsWith(LOINC_PREFIX) === true;
+  return codingKey(c.system, c.code)?.startsWith(LOINC_PREFIX) === true;
 }
 
 /** Whether the text or a coding display of a concept matches (what `re.test(codeText(cc))` answers, without joining). */
@@ -124,7 +137,13 @@ const hasComparator = (carrier: Carrier) => isObject(carrier.valueQuantity) && c
 
 function dateOf(obs: Observation): string | undefined {
   const period = isObject(obs.effectivePeriod) ? obs.effectivePeriod : undefined;
-  return clinicalDate(obs.effectiveDateTime) ?? clinicalDate(period?.start) ?? clinicalDate(period?.end) ?? clinicalDate(obs.effectiveInstant) ?? clinicalDate(obs.issued);
+  return (
+    clinicalDate(obs.effectiveDateTime) ??
+    clinicalDate(period?.start) ??
+    clinicalDate(period?.end) ??
+    clinicalDate(obs.effectiveInstant) ??
+    clinicalDate(obs.issued)
+  );
 }
 
 function timeOf(date: string | undefined): number {
@@ -145,7 +164,8 @@ function readingsOf(obs: Observation, terminology: Terminology): [string, Readin
   if (components.length === 0) {
     // No panel: the Observation is the only carrier of each of its concepts.
     const out: [string, Reading][] = [];
-    for (const id of ownIds) if (hasValue(obs, id)) out.push([id, date !== undefined ? { ref, date, time, issued, carrier: obs } : { ref, time, issued, carrier: obs }]);
+    for (const id of ownIds)
+      if (hasValue(obs, id)) out.push([id, date !== undefined ? { ref, date, time, issued, carrier: obs } : { ref, time, issued, carrier: obs }]);
     return out;
   }
   const base = date !== undefined ? { ref, date, time, issued } : { ref, time, issued };
@@ -183,7 +203,9 @@ function readDiseaseStatus(reading: Reading, concept: Concept): ReadResult<Fact<
     const status = known?.maps?.split(/\s/)[0];
     if (status && DISEASE_STATUSES.has(status)) return { fact: { value: status as DiseaseStatus, ...provenance(reading) } };
   }
-  return { problem: isObject(value) ? `status "${codeText(value) || codingsOf(value)[0]?.code || 'uncoded'}" is not one the service knows` : 'no coded status' };
+  return {
+    problem: isObject(value) ? `status "${codeText(value) || codingsOf(value)[0]?.code || 'uncoded'}" is not one the service knows` : 'no coded status',
+  };
 }
 
 function plain(result: Maybe<number, LabFact>): Maybe<number> {

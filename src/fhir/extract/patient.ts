@@ -32,12 +32,16 @@ export function extractDemographics(set: ResourceSet, patientId: string, now: Da
   }
   const sources = [`Patient/${patientId}`];
   // A deceased patient's age stops at death.
-  const deceased = typeof patient.deceasedDateTime === 'string' && !Number.isNaN(Date.parse(patient.deceasedDateTime)) ? new Date(patient.deceasedDateTime) : undefined;
+  const deceased =
+    typeof patient.deceasedDateTime === 'string' && !Number.isNaN(Date.parse(patient.deceasedDateTime)) ? new Date(patient.deceasedDateTime) : undefined;
   const at = deceased && deceased < now ? deceased : now;
   const years = typeof patient.birthDate === 'string' ? ageAt(patient.birthDate, at) : undefined;
-  const age: Maybe<number> = years === undefined ? { missing: true, reason: 'no usable birth date recorded' } : { value: years, unit: 'a', date: patient.birthDate, sources };
+  const age: Maybe<number> =
+    years === undefined ? { missing: true, reason: 'no usable birth date recorded' } : { value: years, unit: 'a', date: patient.birthDate, sources };
   const gender = patient.gender;
   const sex: Maybe<Fact<'male' | 'female' | 'other' | 'unknown'>['value']> =
-    gender === 'male' || gender === 'female' || gender === 'other' || gender === 'unknown' ? { value: gender, sources } : { missing: true, reason: 'no administrative sex recorded' };
+    gender === 'male' || gender === 'female' || gender === 'other' || gender === 'unknown'
+      ? { value: gender, sources }
+      : { missing: true, reason: 'no administrative sex recorded' };
   return { age, sex };
 }

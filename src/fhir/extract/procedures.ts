@@ -22,10 +22,17 @@ const TEXT_PATTERNS: { id: string; re: RegExp; also?: RegExp }[] = [
   { id: 'liver-ablation', re: /\bablation\b|\b(?:RFA|MWA)\b/i, also: /\b(?:liver|hepatic)\b/i },
   // Not "Ga-68" alone: Ga-68 PSMA PET is a prostate scan, not a somatostatin-receptor one.
   { id: 'sstr-pet', re: /\bDOTA-?(?:TATE|TOC|NOC)\b|\bsomatostatin[-\s]receptor\b|\bSSTR\b|\bNETSPOT\b|\bDetectnet\b/i },
-  { id: 'ct-chest-abdomen-pelvis', re: /\b(?:CT|computed\s+tomography|CAT\s+scan)\b/i, also: /\bchest\b.*\babd(?:omen)?\b.*\bpelvi[sc]\b|\bC\/A\/P\b|\bCAP\b/i },
+  {
+    id: 'ct-chest-abdomen-pelvis',
+    re: /\b(?:CT|computed\s+tomography|CAT\s+scan)\b/i,
+    also: /\bchest\b.*\babd(?:omen)?\b.*\bpelvi[sc]\b|\bC\/A\/P\b|\bCAP\b/i,
+  },
   { id: 'liver-biopsy', re: /\bbiops(?:y|ies)\b/i, also: /\b(?:liver|hepatic)\b/i },
   { id: 'prostate-biopsy', re: /\bbiops(?:y|ies)\b/i, also: /\bprostat/i },
-  { id: 'colon-resection', re: /\b(?:hemi)?colectomy\b|\bsigmoidectomy\b|\b(?:colon|colonic|bowel|sigmoid)\s+resection\b|\bresection\s+of\s+(?:the\s+)?(?:sigmoid\s+)?colon\b/i },
+  {
+    id: 'colon-resection',
+    re: /\b(?:hemi)?colectomy\b|\bsigmoidectomy\b|\b(?:colon|colonic|bowel|sigmoid)\s+resection\b|\bresection\s+of\s+(?:the\s+)?(?:sigmoid\s+)?colon\b/i,
+  },
   { id: 'psa-test-order', re: /\bPSA\b|\bprostate[-\s]specific\s+antigen\b/i },
   { id: 'ki67-pathology-review', re: /\bki[-\s]?67\b|\bMIB[-\s]?1\b|\bpathology\s+review\b|\bsecond[-\s]opinion\s+pathology\b/i },
   {
@@ -94,7 +101,14 @@ function dateOf(...candidates: unknown[]): string | undefined {
   return candidates.find((d): d is string => clinicalDate(d) !== undefined);
 }
 
-function record(concept: Concept, category: ProcedureCategory, status: ProcedureRecord['status'], ref: string, cc: CodeableConcept | undefined, date: string | undefined): ProcedureRecord {
+function record(
+  concept: Concept,
+  category: ProcedureCategory,
+  status: ProcedureRecord['status'],
+  ref: string,
+  cc: CodeableConcept | undefined,
+  date: string | undefined,
+): ProcedureRecord {
   const rec: ProcedureRecord = { procedure: concept.id, category, status, display: displayOf(cc), sources: [ref] };
   if (date) rec.date = date;
   return rec;

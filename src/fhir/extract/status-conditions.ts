@@ -43,7 +43,11 @@ export function extractNeuropathy(set: ResourceSet, terminology: Terminology, un
 }
 
 /** The newest coded hormone status: resistant (Z19.2, hormone refractory prostate cancer) or sensitive (Z19.1). */
-export function extractCodedCastrationStatus(set: ResourceSet, terminology: Terminology, unreadable: string[]): (Fact<boolean> & { display: string }) | undefined {
+export function extractCodedCastrationStatus(
+  set: ResourceSet,
+  terminology: Terminology,
+  unreadable: string[],
+): (Fact<boolean> & { display: string }) | undefined {
   const found = readEach(
     set.ofType<Condition>('Condition'),
     (condition): (Fact<boolean> & { display: string })[] => {

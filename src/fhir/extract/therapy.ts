@@ -54,7 +54,10 @@ function timeOf(date: string): number {
 }
 
 function latest(dates: (string | undefined)[]): string | undefined {
-  return dates.filter(isDateString).sort((a, b) => timeOf(a) - timeOf(b)).at(-1);
+  return dates
+    .filter(isDateString)
+    .sort((a, b) => timeOf(a) - timeOf(b))
+    .at(-1);
 }
 
 function addDays(date: string, days: number): string {
@@ -113,7 +116,12 @@ function fromRequest(request: MedicationRequest, set: ResourceSet, terminology: 
   const common = describe(request, set, terminology, dosages);
   if (!common) return [];
   const date = isDateString(request.authoredOn) ? request.authoredOn : undefined;
-  return [therapyOf(common, `MedicationRequest/${request.id}`, 'request', status, { date, lastDate: status === 'past' ? requestLastDate(request, dosages) : undefined })];
+  return [
+    therapyOf(common, `MedicationRequest/${request.id}`, 'request', status, {
+      date,
+      lastDate: status === 'past' ? requestLastDate(request, dosages) : undefined,
+    }),
+  ];
 }
 
 function fromStatement(statement: MedicationStatement & { wasNotTaken?: boolean }, set: ResourceSet, terminology: Terminology, now: Date): Therapy[] {
@@ -146,7 +154,9 @@ function fromAdministration(administration: MedicationAdministration, set: Resou
     // No date: only an infusion running now is known to be current.
     return administration.status === 'in-progress' ? [therapyOf(common, ref, 'administration', 'current', { date })] : [];
   }
-  const longActing = !SHORT_ACTING_POSSIBLE.has(common.drug.concept.id) || isLongActingSsa({ texts: common.texts, route: common.route, doseMg: doseInMg(common.dose), timings: common.timings });
+  const longActing =
+    !SHORT_ACTING_POSSIBLE.has(common.drug.concept.id) ||
+    isLongActingSsa({ texts: common.texts, route: common.route, doseMg: doseInMg(common.dose), timings: common.timings });
   const window = longActing
     ? depotWindow(common.drug.concept.id, {
         productTexts: productTexts(administration, set),

@@ -136,9 +136,7 @@ export interface QuantityLike {
   system?: string;
 }
 
-export type Conversion =
-  | { ok: true; value: number; unit: string }
-  | { ok: false; reason: string; asWritten?: string };
+export type Conversion = { ok: true; value: number; unit: string } | { ok: false; reason: string; asWritten?: string };
 
 /** Unit texts to try, best first: the UCUM code, then the human `unit` (also for SNOMED- or locally-coded units). */
 function unitCandidates(q: QuantityLike): string[] {

@@ -50,7 +50,12 @@ function medicationRequest(order: MedicationProposal, ctx: ActionContext): Medic
       {
         text: `${name} ${order.dose.value} ${order.dose.unit} ${order.route}, ${order.schedule}`,
         ...(order.cycle
-          ? { timing: { repeat: { frequency: order.cycle.days.length, period: order.cycle.lengthDays, periodUnit: 'd' as const }, code: { text: order.schedule } } }
+          ? {
+              timing: {
+                repeat: { frequency: order.cycle.days.length, period: order.cycle.lengthDays, periodUnit: 'd' as const },
+                code: { text: order.schedule },
+              },
+            }
           : { timing: { code: { text: order.schedule } } }),
         route: ROUTE[order.route],
         doseAndRate: [{ doseQuantity: quantity(order.dose) }],
@@ -109,7 +114,11 @@ export function toCdsAction(action: ProposedAction, ctx: ActionContext): CdsActi
     case 'set-draft-dose': {
       const draft = ctx.lookup(action.ref);
       if (draft?.resourceType !== 'MedicationRequest') return undefined;
-      return { type: 'update', description: `Set the dose of ${action.ref} to ${action.dose.value} ${action.dose.unit}: ${action.reason}`, resource: withDose(draft as MedicationRequest, action.dose) };
+      return {
+        type: 'update',
+        description: `Set the dose of ${action.ref} to ${action.dose.value} ${action.dose.unit}: ${action.reason}`,
+        resource: withDose(draft as MedicationRequest, action.dose),
+      };
     }
   }
 }

@@ -33,9 +33,7 @@ export interface Card {
 
 /** One line per fact: value, date, and the resource it came from. */
 export function formatFacts(facts: readonly CitedFact[]): string {
-  return facts
-    .map((f) => `- ${f.label}: ${f.value}${f.date ? ` — ${f.date.slice(0, 10)}` : ''} (${f.sources.join(', ')})`)
-    .join('\n');
+  return facts.map((f) => `- ${f.label}: ${f.value}${f.date ? ` — ${f.date.slice(0, 10)}` : ''} (${f.sources.join(', ')})`).join('\n');
 }
 
 /** CDS Hooks: summary is one sentence under 140 characters. A longer one is cut at a word, never mid-word. */
@@ -67,7 +65,9 @@ export function renderCard(rec: Recommendation, template: CardTemplate, actions:
   const card: Card = {
     uuid: newId(),
     summary: clampSummary(fill(summaryText, values, template.file)),
-    detail: fill(template.detail, withLead, template.file).replace(/\n{3,}/g, '\n\n').trim(),
+    detail: fill(template.detail, withLead, template.file)
+      .replace(/\n{3,}/g, '\n\n')
+      .trim(),
     indicator: rec.indicator,
     source: {
       label: template.source.label,
@@ -80,7 +80,14 @@ export function renderCard(rec: Recommendation, template: CardTemplate, actions:
     if (!label) throw new Error(`${template.file}: no suggestion label "${spec.labelKey}"`);
     const cdsActions = spec.actions.map((a) => toCdsAction(a, actions)).filter((a): a is CdsAction => a !== undefined);
     if (cdsActions.length === 0) return [];
-    return [{ label: fill(label, values, template.file), uuid: newId(), ...(spec.isRecommended !== undefined ? { isRecommended: spec.isRecommended } : {}), actions: cdsActions }];
+    return [
+      {
+        label: fill(label, values, template.file),
+        uuid: newId(),
+        ...(spec.isRecommended !== undefined ? { isRecommended: spec.isRecommended } : {}),
+        actions: cdsActions,
+      },
+    ];
   });
   if (suggestions.length > 0) {
     card.suggestions = suggestions;

@@ -63,7 +63,11 @@ describe('extractBiomarkers: BRAF V600E', () => {
     ['variant: BRAF p.Val600Glu present', variant('v', PRESENT, [gene('BRAF', 'HGNC:1097'), comp('48005-3', 'NP_004324.2:p.(Val600Glu)')]), 'positive'],
     ['variant: BRAF p.Gly469Ala present', variant('v', PRESENT, [gene('BRAF'), comp('48005-3', 'p.Gly469Ala')]), 'negative'],
     ['variant: BRAF, change not stated', variant('v', PRESENT, [gene('BRAF')]), 'indeterminate'],
-    ['variant: BRAF (HGNC id only) absent', variant('v', ABSENT, [{ code: loinc('48018-6'), valueCodeableConcept: { coding: [{ system: HGNC, code: 'HGNC:1097' }] } }]), 'negative'],
+    [
+      'variant: BRAF (HGNC id only) absent',
+      variant('v', ABSENT, [{ code: loinc('48018-6'), valueCodeableConcept: { coding: [{ system: HGNC, code: 'HGNC:1097' }] } }]),
+      'negative',
+    ],
     ['failed test', obs('o', loinc('85299-6'), valueText('Indeterminate - insufficient tumour')), 'indeterminate'],
   ])('%s → %s', (_label, observation, expected) => {
     expect(run(observation).biomarkers.brafV600E).toMatchObject({ value: expected, sources: [`Observation/${observation.id}`], date: '2026-10-01' });
@@ -79,13 +83,22 @@ describe('extractBiomarkers: BRAF V600E', () => {
   });
 
   it('entered-in-error and cancelled results do not count', () => {
-    expect(run(obs('o', loinc('85299-6'), valueText('Positive'), { status: 'entered-in-error' }), obs('c', loinc('85299-6'), valueText('Positive'), { status: 'cancelled' })).biomarkers.brafV600E).toMatchObject({ missing: true });
+    expect(
+      run(
+        obs('o', loinc('85299-6'), valueText('Positive'), { status: 'entered-in-error' }),
+        obs('c', loinc('85299-6'), valueText('Positive'), { status: 'cancelled' }),
+      ).biomarkers.brafV600E,
+    ).toMatchObject({ missing: true });
   });
 });
 
 describe('extractBiomarkers: MSI-high / dMMR', () => {
   it.each([
-    ['MSI-H (LOINC answer)', obs('o', loinc('81695-9'), { valueCodeableConcept: { coding: [{ system: LOINC, code: 'LA26203-2', display: 'MSI-H' }] } }), 'positive'],
+    [
+      'MSI-H (LOINC answer)',
+      obs('o', loinc('81695-9'), { valueCodeableConcept: { coding: [{ system: LOINC, code: 'LA26203-2', display: 'MSI-H' }] } }),
+      'positive',
+    ],
     ['"high"', obs('o', loinc('81695-9'), valueText('High')), 'positive'],
     ['"unstable"', obs('o', loinc('43368-0'), valueText('Microsatellite unstable')), 'positive'],
     ['MSS', obs('o', loinc('81695-9'), valueText('MSS')), 'negative'],
@@ -114,11 +127,18 @@ describe('extractBiomarkers: TMB', () => {
     [{ valueQuantity: { value: 3, unit: 'ng/mL' } }, undefined],
   ])('%j → %s mut/Mb', (value, expected) => {
     const tmb = run(obs('o', loinc('94076-7'), value)).biomarkers.tmb;
-    expect(tmb).toEqual(expected === undefined ? { missing: true, reason: 'no tumour mutational burden result on record' } : { value: expected, unit: 'mut/Mb', date: '2026-10-01', sources: ['Observation/o'] });
+    expect(tmb).toEqual(
+      expected === undefined
+        ? { missing: true, reason: 'no tumour mutational burden result on record' }
+        : { value: expected, unit: 'mut/Mb', date: '2026-10-01', sources: ['Observation/o'] },
+    );
   });
 
   it('the latest TMB wins', () => {
-    const { biomarkers } = run(obs('old', loinc('94076-7'), { valueQuantity: { value: 4, unit: 'mut/Mb' } }, { effectiveDateTime: '2025-01-01' }), obs('new', text('Tumor mutational burden'), { valueQuantity: { value: 11, unit: 'mut/Mb' } }));
+    const { biomarkers } = run(
+      obs('old', loinc('94076-7'), { valueQuantity: { value: 4, unit: 'mut/Mb' } }, { effectiveDateTime: '2025-01-01' }),
+      obs('new', text('Tumor mutational burden'), { valueQuantity: { value: 11, unit: 'mut/Mb' } }),
+    );
     expect(biomarkers.tmb).toMatchObject({ value: 11, sources: ['Observation/new'] });
   });
 });
@@ -131,7 +151,11 @@ describe('extractBiomarkers: HRR alterations', () => {
     ['CDK12 variant of uncertain significance', variant('v', PRESENT, [gene('CDK12'), comp('53037-8', 'Uncertain significance')]), 'indeterminate'],
     ['CHEK2 benign', variant('v', PRESENT, [gene('CHEK2'), comp('53037-8', 'Benign')]), 'negative'],
     ['PALB2 present, significance not stated', variant('v', PRESENT, [gene('PALB2', 'HGNC:26144')]), 'indeterminate'],
-    ['BRCA1 (HGNC id only) absent', variant('v', ABSENT, [{ code: loinc('48018-6'), valueCodeableConcept: { coding: [{ system: HGNC, code: 'HGNC:1100' }] } }]), 'negative'],
+    [
+      'BRCA1 (HGNC id only) absent',
+      variant('v', ABSENT, [{ code: loinc('48018-6'), valueCodeableConcept: { coding: [{ system: HGNC, code: 'HGNC:1100' }] } }]),
+      'negative',
+    ],
     ['BRCA1 test by LOINC, pathogenic mutation', obs('v', loinc('21636-6'), { valueString: 'Pathogenic mutation detected' }), 'positive'],
     ['BRCA2 test by LOINC, negative', obs('v', loinc('38530-2'), valueText('Negative')), 'negative'],
   ])('%s → %s', (_label, observation, expected) => {
@@ -144,10 +168,15 @@ describe('extractBiomarkers: HRR alterations', () => {
 
   it('a diagnostic-implication Observation supplies the clinical significance of the variant it derives from', () => {
     const v = variant('v', PRESENT, [gene('BRCA2')]);
-    const implication = obs('impl', { coding: [{ system: 'http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs', code: 'diagnostic-implication' }] }, {}, {
-      derivedFrom: [{ reference: 'Observation/v' }],
-      component: [pathogenic],
-    });
+    const implication = obs(
+      'impl',
+      { coding: [{ system: 'http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs', code: 'diagnostic-implication' }] },
+      {},
+      {
+        derivedFrom: [{ reference: 'Observation/v' }],
+        component: [pathogenic],
+      },
+    );
     expect(run(v, implication).biomarkers.hrr).toMatchObject({ value: 'positive', sources: ['Observation/v'] });
   });
 
@@ -161,7 +190,10 @@ describe('extractBiomarkers: HRR alterations', () => {
 
 describe('extractBiomarkers on real data (../shared/external-fhir mCODE genomics)', () => {
   it('Adam Anyperson genomic bundle + its MSI Observation (referenced by the report, not in the bundle): MSI-H, TMB 57.1 mut/Mb, BRAF negative (pertinent negative NRAS/KIT/BRAF), no HRR gene result', () => {
-    const { biomarkers, unreadable } = run(readExternal('mcode-stu4/Bundle-gx-genomic-bundle-adam-anyperson.json'), readExternal('mcode-stu4/Observation-gx-genomic-msi.json'));
+    const { biomarkers, unreadable } = run(
+      readExternal('mcode-stu4/Bundle-gx-genomic-bundle-adam-anyperson.json'),
+      readExternal('mcode-stu4/Observation-gx-genomic-msi.json'),
+    );
     expect(unreadable).toEqual([]);
     expect(biomarkers).toEqual({
       msiHighOrDmmr: { value: 'positive', date: '2019-04-01', sources: ['Observation/gx-genomic-msi'] },
@@ -172,12 +204,18 @@ describe('extractBiomarkers on real data (../shared/external-fhir mCODE genomics
   });
 
   it('Jenny M: a PALB2 stop-gain with no clinical significance stated is indeterminate, not positive', () => {
-    const { biomarkers } = run(readExternal('mcode-stu4/Observation-genomic-variant-jenny-m.json'), readExternal('mcode-stu4/Observation-genomic-region-studied-jenny-m.json'));
+    const { biomarkers } = run(
+      readExternal('mcode-stu4/Observation-genomic-variant-jenny-m.json'),
+      readExternal('mcode-stu4/Observation-genomic-region-studied-jenny-m.json'),
+    );
     expect(biomarkers.hrr).toEqual({ value: 'indeterminate', date: '2018-03-15', sources: ['Observation/genomic-variant-jenny-m'] });
   });
 
   it('John Anyperson: a BRCA1 germline deletion "Present / Positive" without pathogenicity is indeterminate; STK11 is not HRR', () => {
-    const { biomarkers } = run(readExternal('mcode-stu4/Observation-genomic-variant-germline-deletion.json'), readExternal('mcode-stu4/Observation-genomic-variant-somatic-single-nucleotide.json'));
+    const { biomarkers } = run(
+      readExternal('mcode-stu4/Observation-genomic-variant-germline-deletion.json'),
+      readExternal('mcode-stu4/Observation-genomic-variant-somatic-single-nucleotide.json'),
+    );
     expect(biomarkers.hrr).toMatchObject({ value: 'indeterminate', sources: ['Observation/genomic-variant-germline-deletion'] });
     expect(biomarkers.brafV600E).toMatchObject({ missing: true });
   });

@@ -10,7 +10,13 @@ import { loadTerminology } from '../../../src/fhir/terminology.js';
 
 const OPTIONS = { adjustedWeightAbovePercentIdeal: 120 };
 
-const lab = (value: number, unit: string, date: string, source: string, extra: Partial<LabFact> = {}): LabFact => ({ value, unit, date, sources: [source], ...extra });
+const lab = (value: number, unit: string, date: string, source: string, extra: Partial<LabFact> = {}): LabFact => ({
+  value,
+  unit,
+  date,
+  sources: [source],
+  ...extra,
+});
 const gone = (reason: string) => ({ missing: true as const, reason });
 
 const BASE: BodyAndRenalInput = {
@@ -25,7 +31,13 @@ const BASE: BodyAndRenalInput = {
 describe('deriveBodyAndRenal', () => {
   it('BSA by Mosteller, dated by its oldest input, from the union of sources', () => {
     const { bsa } = deriveBodyAndRenal(BASE, OPTIONS);
-    expect(bsa).toMatchObject({ unit: 'm2', method: 'Mosteller', formula: '√(78.4 kg × 175.0 cm / 3600) = 1.95 m²', date: '2025-02-01', sources: ['Observation/w', 'Observation/h'] });
+    expect(bsa).toMatchObject({
+      unit: 'm2',
+      method: 'Mosteller',
+      formula: '√(78.4 kg × 175.0 cm / 3600) = 1.95 m²',
+      date: '2025-02-01',
+      sources: ['Observation/w', 'Observation/h'],
+    });
     expect(isKnown(bsa) && bsa.value).toBeCloseTo(1.9522, 4);
   });
 
@@ -63,14 +75,21 @@ describe('deriveBodyAndRenal', () => {
     expect(bsa).toEqual(gone('body surface area not computed: no body weight recorded'));
     expect(renal.crcl).toEqual(gone('Cockcroft–Gault not computed: no body weight recorded'));
     expect(renal.gfrForDosing).toEqual(
-      gone('no GFR for dosing: Cockcroft–Gault not computed: no body weight recorded; eGFR not de-indexed: body surface area not computed: no body weight recorded'),
+      gone(
+        'no GFR for dosing: Cockcroft–Gault not computed: no body weight recorded; eGFR not de-indexed: body surface area not computed: no body weight recorded',
+      ),
     );
   });
 
   it('no creatinine: the eGFR de-indexed to BSA, from eGFR, weight and height', () => {
     const { renal } = deriveBodyAndRenal({ ...BASE, creatinine: gone('no serum creatinine recorded') }, OPTIONS);
     expect(renal.crcl).toEqual(gone('Cockcroft–Gault not computed: no serum creatinine recorded'));
-    expect(renal.gfrForDosing).toMatchObject({ method: 'egfr-deindexed', unit: 'mL/min', date: '2025-02-01', sources: ['Observation/egfr', 'Observation/w', 'Observation/h'] });
+    expect(renal.gfrForDosing).toMatchObject({
+      method: 'egfr-deindexed',
+      unit: 'mL/min',
+      date: '2025-02-01',
+      sources: ['Observation/egfr', 'Observation/w', 'Observation/h'],
+    });
     expect(isKnown(renal.gfrForDosing) && renal.gfrForDosing.value).toBeCloseTo((62 * 1.9522) / 1.73, 2);
   });
 
@@ -95,14 +114,26 @@ describe('deriveBodyAndRenal', () => {
   it('nothing renal at all', () => {
     const none: Maybe<number, LabFact> = gone('no eGFR recorded');
     const { renal } = deriveBodyAndRenal({ ...BASE, creatinine: gone('no serum creatinine recorded'), egfr: none }, OPTIONS);
-    expect(renal.gfrForDosing).toEqual(gone('no GFR for dosing: Cockcroft–Gault not computed: no serum creatinine recorded; eGFR not de-indexed: no eGFR recorded'));
+    expect(renal.gfrForDosing).toEqual(
+      gone('no GFR for dosing: Cockcroft–Gault not computed: no serum creatinine recorded; eGFR not de-indexed: no eGFR recorded'),
+    );
   });
 
   it('on a real Synthea patient (Sherman McGlynn): his latest weight, height and creatinine, dated by the oldest', () => {
     const set = new ResourceSet();
-    set.add(JSON.parse(readFileSync(new URL('../../../../shared/external-fhir/synthea-smart-r4/Sherman_McGlynn_8ef2ef98-48c5-427e-80d4-5e8f30ac8bf5.json', import.meta.url), 'utf8')) as Resource);
+    set.add(
+      JSON.parse(
+        readFileSync(
+          new URL('../../../../shared/external-fhir/synthea-smart-r4/Sherman_McGlynn_8ef2ef98-48c5-427e-80d4-5e8f30ac8bf5.json', import.meta.url),
+          'utf8',
+        ),
+      ) as Resource,
+    );
     const facts = extractObservationFacts(set, loadTerminology(), []);
-    const { bsa, renal } = deriveBodyAndRenal({ age: { value: 60, sources: ['Patient/x'] }, sex: { value: 'male', sources: ['Patient/x'] }, ...facts }, OPTIONS);
+    const { bsa, renal } = deriveBodyAndRenal(
+      { age: { value: 60, sources: ['Patient/x'] }, sex: { value: 'male', sources: ['Patient/x'] }, ...facts },
+      OPTIONS,
+    );
     expect(isKnown(bsa) && Number(bsa.value.toFixed(2))).toBe(2.24);
     // Creatinine of 2003, weight and height of 2011: the clearance is as old as its creatinine.
     expect(renal.crcl).toMatchObject({ method: 'Cockcroft–Gault', date: '2003-04-07T06:01:37+00:00' });

@@ -106,16 +106,17 @@ describe('extractMetastases', () => {
 });
 
 describe('extractNeuropathy', () => {
-  it.each([
-    [{ system: ICD10, code: 'G62.0' }],
-    [{ system: ICD10, code: 'G62.81' }],
-    [{ system: ICD10, code: 'E11.42' }],
-    [{ system: SCT, code: '302226006' }],
-  ])('%j → neuropathy', (coding) => {
-    expect(extractNeuropathy(set(condition([coding])), terminology, [])).toMatchObject({ sources: [expect.stringMatching(/^Condition\//)] });
-  });
+  it.each([[{ system: ICD10, code: 'G62.0' }], [{ system: ICD10, code: 'G62.81' }], [{ system: ICD10, code: 'E11.42' }], [{ system: SCT, code: '302226006' }]])(
+    '%j → neuropathy',
+    (coding) => {
+      expect(extractNeuropathy(set(condition([coding])), terminology, [])).toMatchObject({ sources: [expect.stringMatching(/^Condition\//)] });
+    },
+  );
   it('none on record → Missing', () => {
-    expect(extractNeuropathy(set(condition([{ system: ICD10, code: 'I10' }])), terminology, [])).toEqual({ missing: true, reason: 'no peripheral neuropathy on record' });
+    expect(extractNeuropathy(set(condition([{ system: ICD10, code: 'I10' }])), terminology, [])).toEqual({
+      missing: true,
+      reason: 'no peripheral neuropathy on record',
+    });
   });
 });
 
@@ -141,7 +142,10 @@ describe('extractOrchiectomy', () => {
   it('a completed bilateral orchiectomy counts, with its date', () => {
     expect(extractOrchiectomy(set(procedure('Bilateral subcapsular orchiectomy')), [])).toMatchObject({ value: '2024-05-01' });
   });
-  it.each([['Left radical orchiectomy', 'completed'], ['Bilateral orchiectomy', 'not-done']] as const)('%s (%s) does not', (text, status) => {
+  it.each([
+    ['Left radical orchiectomy', 'completed'],
+    ['Bilateral orchiectomy', 'not-done'],
+  ] as const)('%s (%s) does not', (text, status) => {
     expect(extractOrchiectomy(set(procedure(text, status)), [])).toBeUndefined();
   });
 });

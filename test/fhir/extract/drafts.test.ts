@@ -10,14 +10,21 @@ const terminology = loadTerminology();
 const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 const captured = new URL('../../../../shared/examples/sandbox-captured/', import.meta.url);
 
-function drafts(resources: Resource[], hook: HookName = 'order-sign', selections?: string[], set = new ResourceSet()): { drafts: DraftOrder[]; unreadable: string[] } {
+function drafts(
+  resources: Resource[],
+  hook: HookName = 'order-sign',
+  selections?: string[],
+  set = new ResourceSet(),
+): { drafts: DraftOrder[]; unreadable: string[] } {
   const unreadable: string[] = [];
   const bundle: Bundle = { resourceType: 'Bundle', type: 'collection', entry: resources.map((resource) => ({ resource })) };
   return { drafts: extractDraftOrders(bundle, selections, hook, set, terminology, unreadable), unreadable };
 }
 
 function capturedContext(file: string): { draftOrders: Bundle; selections?: string[]; hook: HookName } {
-  const request = JSON.parse(readFileSync(new URL(file, captured), 'utf8')) as { body: { hook: HookName; context: { draftOrders: Bundle; selections?: string[] } } };
+  const request = JSON.parse(readFileSync(new URL(file, captured), 'utf8')) as {
+    body: { hook: HookName; context: { draftOrders: Bundle; selections?: string[] } };
+  };
   return { ...request.body.context, hook: request.body.hook };
 }
 
@@ -113,7 +120,14 @@ describe('extractDraftOrders on requests captured from the real CDS Hooks Sandbo
     ['order-select-2-with-reason.json', { asRecorded: 'medication not yet chosen', reason: 'Metastatic castration-resistant prostate adenocarcinoma' }],
     [
       'order-select-3-with-medication.json',
-      { drug: 'enzalutamide', classes: ['ARPI'], route: 'oral', dose: { value: 1, unit: '{pill}' }, reason: 'Metastatic castration-resistant prostate adenocarcinoma', inScope: true },
+      {
+        drug: 'enzalutamide',
+        classes: ['ARPI'],
+        route: 'oral',
+        dose: { value: 1, unit: '{pill}' },
+        reason: 'Metastatic castration-resistant prostate adenocarcinoma',
+        inScope: true,
+      },
     ],
     ['order-select-4-after-accepted-suggestion.json', { drug: 'abiraterone', classes: ['ARPI'], asRecorded: 'abiraterone acetate 250 MG Oral Tablet' }],
     ['order-sign.json', { drug: 'enzalutamide', inScope: true }],

@@ -41,7 +41,11 @@ const leaf = fc.oneof(
 );
 const value = fc.letrec((tie) => ({
   node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, leaf, tie('object'), fc.array(tie('node'), { maxLength: 3 })),
-  object: fc.dictionary(fc.constantFrom('start', 'end', 'code', 'coding', 'system', 'display', 'text', 'reference', 'profile', '_code', '_start', 'url', 'extension'), tie('node'), { maxKeys: 4 }),
+  object: fc.dictionary(
+    fc.constantFrom('start', 'end', 'code', 'coding', 'system', 'display', 'text', 'reference', 'profile', '_code', '_start', 'url', 'extension'),
+    tie('node'),
+    { maxKeys: 4 },
+  ),
 })).node;
 
 const URL = 'http://x/profile';
@@ -71,19 +75,75 @@ function resourceOf(resourceType: string, keys: string[]) {
 }
 
 const cases: { name: string; resourceType: string; keys: string[]; fast: (r: object) => unknown; expression: string; first?: boolean }[] = [
-  { name: 'effectiveDate', resourceType: 'Observation', keys: ['effectiveDateTime', 'effectivePeriod', 'effectiveInstant', 'issued', '_effectiveDateTime', '_issued'], fast: effectiveDate, expression: 'effective.ofType(dateTime) | effective.ofType(Period).start | issued', first: true },
-  { name: 'onsetDate', resourceType: 'Condition', keys: ['onsetDateTime', 'onsetPeriod', 'onsetString', 'recordedDate', '_onsetDateTime', '_recordedDate'], fast: onsetDate, expression: 'onset.ofType(dateTime) | onset.ofType(Period).start | recordedDate', first: true },
+  {
+    name: 'effectiveDate',
+    resourceType: 'Observation',
+    keys: ['effectiveDateTime', 'effectivePeriod', 'effectiveInstant', 'issued', '_effectiveDateTime', '_issued'],
+    fast: effectiveDate,
+    expression: 'effective.ofType(dateTime) | effective.ofType(Period).start | issued',
+    first: true,
+  },
+  {
+    name: 'onsetDate',
+    resourceType: 'Condition',
+    keys: ['onsetDateTime', 'onsetPeriod', 'onsetString', 'recordedDate', '_onsetDateTime', '_recordedDate'],
+    fast: onsetDate,
+    expression: 'onset.ofType(dateTime) | onset.ofType(Period).start | recordedDate',
+    first: true,
+  },
   { name: 'codeCodings', resourceType: 'Condition', keys: ['code'], fast: codeCodings, expression: 'code.coding' },
   { name: 'clinicalStatusCodes', resourceType: 'Condition', keys: ['clinicalStatus'], fast: clinicalStatusCodes, expression: 'clinicalStatus.coding.code' },
-  { name: 'verificationStatusCodes', resourceType: 'Condition', keys: ['verificationStatus'], fast: verificationStatusCodes, expression: 'verificationStatus.coding.code' },
+  {
+    name: 'verificationStatusCodes',
+    resourceType: 'Condition',
+    keys: ['verificationStatus'],
+    fast: verificationStatusCodes,
+    expression: 'verificationStatus.coding.code',
+  },
   { name: 'profilesOf', resourceType: 'Condition', keys: ['meta'], fast: profilesOf, expression: 'meta.profile' },
-  { name: 'valueConcepts', resourceType: 'Observation', keys: ['valueCodeableConcept', 'valueString', 'valueQuantity', '_valueString'], fast: valueConcepts, expression: 'value.ofType(CodeableConcept)' },
-  { name: 'valueStrings', resourceType: 'Observation', keys: ['valueCodeableConcept', 'valueString', 'valueQuantity', '_valueString'], fast: valueStrings, expression: 'value.ofType(string)' },
+  {
+    name: 'valueConcepts',
+    resourceType: 'Observation',
+    keys: ['valueCodeableConcept', 'valueString', 'valueQuantity', '_valueString'],
+    fast: valueConcepts,
+    expression: 'value.ofType(CodeableConcept)',
+  },
+  {
+    name: 'valueStrings',
+    resourceType: 'Observation',
+    keys: ['valueCodeableConcept', 'valueString', 'valueQuantity', '_valueString'],
+    fast: valueStrings,
+    expression: 'value.ofType(string)',
+  },
   { name: 'bodySitesOf', resourceType: 'Condition', keys: ['bodySite'], fast: bodySitesOf, expression: 'bodySite' },
-  { name: 'medicationConcepts', resourceType: 'MedicationRequest', keys: ['medicationCodeableConcept', 'medicationReference'], fast: medicationConcepts, expression: 'medication.ofType(CodeableConcept)' },
-  { name: 'medicationReferences', resourceType: 'MedicationStatement', keys: ['medicationCodeableConcept', 'medicationReference'], fast: medicationReferences, expression: 'medication.ofType(Reference)' },
-  { name: 'extensionConcepts', resourceType: 'Condition', keys: ['extension', 'code'], fast: extensionConcepts(URL), expression: `extension.where(url='${URL}').value.ofType(CodeableConcept)` },
-  { name: 'extensionCodings', resourceType: 'Condition', keys: ['extension', 'code'], fast: extensionCodings(URL), expression: `extension.where(url='${URL}').value.ofType(CodeableConcept).coding` },
+  {
+    name: 'medicationConcepts',
+    resourceType: 'MedicationRequest',
+    keys: ['medicationCodeableConcept', 'medicationReference'],
+    fast: medicationConcepts,
+    expression: 'medication.ofType(CodeableConcept)',
+  },
+  {
+    name: 'medicationReferences',
+    resourceType: 'MedicationStatement',
+    keys: ['medicationCodeableConcept', 'medicationReference'],
+    fast: medicationReferences,
+    expression: 'medication.ofType(Reference)',
+  },
+  {
+    name: 'extensionConcepts',
+    resourceType: 'Condition',
+    keys: ['extension', 'code'],
+    fast: extensionConcepts(URL),
+    expression: `extension.where(url='${URL}').value.ofType(CodeableConcept)`,
+  },
+  {
+    name: 'extensionCodings',
+    resourceType: 'Condition',
+    keys: ['extension', 'code'],
+    fast: extensionCodings(URL),
+    expression: `extension.where(url='${URL}').value.ofType(CodeableConcept).coding`,
+  },
   {
     name: 'whenPresent(extension)',
     resourceType: 'Condition',
@@ -110,7 +170,12 @@ describe('plain-TypeScript element readers = the FHIRPath they replace', () => {
     const obs = { resourceType: 'Observation', effectivePeriod: { start: '2026-01-02' }, issued: '2026-01-03T00:00:00Z', valueString: 'small cell carcinoma' };
     expect(effectiveDate(obs)).toBe('2026-01-02');
     expect(valueStrings(obs)).toEqual(['small cell carcinoma']);
-    const condition = { resourceType: 'Condition', code: { coding: [{ system: 's', code: 'c' }] }, clinicalStatus: { coding: [{ code: 'active' }] }, recordedDate: '2025-05-05' };
+    const condition = {
+      resourceType: 'Condition',
+      code: { coding: [{ system: 's', code: 'c' }] },
+      clinicalStatus: { coding: [{ code: 'active' }] },
+      recordedDate: '2025-05-05',
+    };
     expect(codeCodings(condition)[0]).toBe(condition.code.coding[0]);
     expect(clinicalStatusCodes(condition)).toEqual(['active']);
     expect(onsetDate(condition)).toBe('2025-05-05');

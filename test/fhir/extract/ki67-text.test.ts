@@ -45,7 +45,9 @@ describe('ki67FromReports', () => {
 describe('newestKi67', () => {
   const fromObservation = { value: 12, unit: '%', date: '2026-06-01', sources: ['Observation/k'] };
   it('the newer of Observation and report wins; a tie keeps the Observation', () => {
-    expect(newestKi67(fromObservation, { ...fromObservation, value: 40, date: '2026-07-01', sources: ['DiagnosticReport/r'] })).toMatchObject({ sources: ['DiagnosticReport/r'] });
+    expect(newestKi67(fromObservation, { ...fromObservation, value: 40, date: '2026-07-01', sources: ['DiagnosticReport/r'] })).toMatchObject({
+      sources: ['DiagnosticReport/r'],
+    });
     expect(newestKi67(fromObservation, { ...fromObservation, value: 40, sources: ['DiagnosticReport/r'] })).toMatchObject({ sources: ['Observation/k'] });
     expect(newestKi67({ missing: true, reason: 'none' }, undefined)).toEqual({ missing: true, reason: 'none' });
   });

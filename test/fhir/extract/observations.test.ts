@@ -29,7 +29,9 @@ function obs(code: string | CodeableConcept, value: Partial<Observation>, extra:
   } as Observation;
 }
 
-const q = (value: number, unit: string, comparator?: '<' | '>') => ({ valueQuantity: { value, unit, system: UCUM, code: unit, ...(comparator ? { comparator } : {}) } });
+const q = (value: number, unit: string, comparator?: '<' | '>') => ({
+  valueQuantity: { value, unit, system: UCUM, code: unit, ...(comparator ? { comparator } : {}) },
+});
 
 function extract(...resources: Resource[]): { facts: ObservationFacts; unreadable: string[] } {
   const set = new ResourceSet();
@@ -132,7 +134,10 @@ describe('Ki-67', () => {
 
   it('a value that is not a percentage, or a text that cannot be read, is Missing', () => {
     expect(extract(obs('29593-1', q(150, '%'))).facts.ki67).toMatchObject({ missing: true, reason: expect.stringContaining('150 % is not a percentage') });
-    expect(extract(obs('29593-1', { valueString: 'see comment' })).facts.ki67).toMatchObject({ missing: true, reason: expect.stringContaining('"see comment" could not be read') });
+    expect(extract(obs('29593-1', { valueString: 'see comment' })).facts.ki67).toMatchObject({
+      missing: true,
+      reason: expect.stringContaining('"see comment" could not be read'),
+    });
   });
 });
 
@@ -152,11 +157,16 @@ describe('mitotic count (no LOINC in the terminology: matched by name)', () => {
   });
 
   it('a unit that is not a count over an area or fields is Missing, named', () => {
-    expect(extract(obs(named('Mitotic count'), q(12, '%'))).facts.mitoticCount).toMatchObject({ missing: true, reason: expect.stringContaining('unknown unit "%"') });
+    expect(extract(obs(named('Mitotic count'), q(12, '%'))).facts.mitoticCount).toMatchObject({
+      missing: true,
+      reason: expect.stringContaining('unknown unit "%"'),
+    });
   });
 
   it('mitotane levels and Nottingham mitotic scores are not mitotic counts', () => {
-    expect(extract(obs(named('Mitotane level'), q(14, 'mg/L')), obs(named('Mitotic score (Nottingham)'), { valueInteger: 2 })).facts.mitoticCount).toMatchObject({ missing: true });
+    expect(
+      extract(obs(named('Mitotane level'), q(14, 'mg/L')), obs(named('Mitotic score (Nottingham)'), { valueInteger: 2 })).facts.mitoticCount,
+    ).toMatchObject({ missing: true });
   });
 });
 
@@ -186,7 +196,10 @@ describe('which value counts', () => {
   });
 
   it('an undated value never outranks a dated one', () => {
-    const { facts } = extract(obs('718-7', q(8, 'g/dL'), { id: 'undated', effectiveDateTime: undefined }), obs('718-7', q(12, 'g/dL'), { id: 'dated', effectiveDateTime: '2020-01-01' }));
+    const { facts } = extract(
+      obs('718-7', q(8, 'g/dL'), { id: 'undated', effectiveDateTime: undefined }),
+      obs('718-7', q(12, 'g/dL'), { id: 'dated', effectiveDateTime: '2020-01-01' }),
+    );
     expect(facts.labs.hemoglobin).toMatchObject({ value: 12 });
   });
 
@@ -204,7 +217,10 @@ describe('which value counts', () => {
   });
 
   it('a result without a value (data absent) is not a reading', () => {
-    const { facts } = extract(obs('2160-0', q(1.1, 'mg/dL'), { id: 'valued', effectiveDateTime: '2026-10-01' }), obs('2160-0', { dataAbsentReason: { text: 'hemolysed' } }, { effectiveDateTime: '2026-11-01' }));
+    const { facts } = extract(
+      obs('2160-0', q(1.1, 'mg/dL'), { id: 'valued', effectiveDateTime: '2026-10-01' }),
+      obs('2160-0', { dataAbsentReason: { text: 'hemolysed' } }, { effectiveDateTime: '2026-11-01' }),
+    );
     expect(facts.creatinine).toMatchObject({ value: 1.1 });
   });
 });
@@ -222,13 +238,22 @@ describe('units that cannot be converted', () => {
   });
 
   it('an older value in an unknown unit does not matter when the latest converts', () => {
-    const { facts } = extract(obs('2160-0', q(3, 'mmol/mol'), { effectiveDateTime: '2026-01-04' }), obs('2160-0', q(1.1, 'mg/dL'), { effectiveDateTime: '2026-11-01' }));
+    const { facts } = extract(
+      obs('2160-0', q(3, 'mmol/mol'), { effectiveDateTime: '2026-01-04' }),
+      obs('2160-0', q(1.1, 'mg/dL'), { effectiveDateTime: '2026-11-01' }),
+    );
     expect(facts.creatinine).toMatchObject({ value: 1.1 });
   });
 
   it('a value without a unit is Missing (Cerner sends {"value": 189})', () => {
-    expect(extract(obs('718-7', { valueQuantity: { value: 12 } })).facts.labs.hemoglobin).toMatchObject({ missing: true, reason: expect.stringContaining('no unit given') });
-    expect(extract(obs('718-7', { valueInteger: 12 })).facts.labs.hemoglobin).toMatchObject({ missing: true, reason: expect.stringContaining('value 12 has no unit') });
+    expect(extract(obs('718-7', { valueQuantity: { value: 12 } })).facts.labs.hemoglobin).toMatchObject({
+      missing: true,
+      reason: expect.stringContaining('no unit given'),
+    });
+    expect(extract(obs('718-7', { valueInteger: 12 })).facts.labs.hemoglobin).toMatchObject({
+      missing: true,
+      reason: expect.stringContaining('value 12 has no unit'),
+    });
   });
 
   it('a number written as text with its unit is read', () => {
@@ -239,7 +264,12 @@ describe('units that cannot be converted', () => {
 describe('reference ranges', () => {
   it('the upper limit of normal is converted to the canonical unit', () => {
     const { facts } = extract(
-      obs('1975-2', { ...q(25.65, 'umol/L'), referenceRange: [{ low: { value: 3.4, unit: 'umol/L', system: UCUM, code: 'umol/L' }, high: { value: 20.52, unit: 'umol/L', system: UCUM, code: 'umol/L' } }] }),
+      obs('1975-2', {
+        ...q(25.65, 'umol/L'),
+        referenceRange: [
+          { low: { value: 3.4, unit: 'umol/L', system: UCUM, code: 'umol/L' }, high: { value: 20.52, unit: 'umol/L', system: UCUM, code: 'umol/L' } },
+        ],
+      }),
       obs('1920-8', { ...q(80, 'U/L'), referenceRange: [{ high: { value: 40, unit: 'U/L' } }] }),
     );
     expect(facts.labs.bilirubin).toMatchObject({ unit: 'mg/dL' });
@@ -259,7 +289,10 @@ describe('reference ranges', () => {
       obs('1742-6', {
         ...q(50, 'U/L'),
         referenceRange: [
-          { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/referencerange-meaning', code: 'treatment' }] }, high: { value: 200, unit: 'U/L' } },
+          {
+            type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/referencerange-meaning', code: 'treatment' }] },
+            high: { value: 200, unit: 'U/L' },
+          },
           { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/referencerange-meaning', code: 'normal' }] }, high: { value: 45, unit: 'U/L' } },
         ],
       }),
@@ -339,11 +372,24 @@ describe('ECOG', () => {
   });
 
   it('a score outside 0–5 is Missing', () => {
-    expect(extract(obs('89247-1', { valueInteger: 7 })).facts.ecog).toMatchObject({ missing: true, reason: expect.stringContaining('ECOG 7 is not a score 0–5') });
+    expect(extract(obs('89247-1', { valueInteger: 7 })).facts.ecog).toMatchObject({
+      missing: true,
+      reason: expect.stringContaining('ECOG 7 is not a score 0–5'),
+    });
   });
 
   it.each([
-    [100, 0], [90, 0], [80, 1], [70, 1], [60, 2], [50, 2], [40, 3], [30, 3], [20, 4], [10, 4], [0, 5],
+    [100, 0],
+    [90, 0],
+    [80, 1],
+    [70, 1],
+    [60, 2],
+    [50, 2],
+    [40, 3],
+    [30, 3],
+    [20, 4],
+    [10, 4],
+    [0, 5],
   ])('Karnofsky %s → ECOG %s', (kps, ecog) => {
     expect(karnofskyToEcog(kps)).toBe(ecog);
   });
@@ -355,7 +401,10 @@ describe('ECOG', () => {
       date: '2026-11-01',
       sources: ['Observation/kps'],
     });
-    const both = extract(obs('89247-1', { valueInteger: 1 }, { effectiveDateTime: '2026-01-01' }), obs('89243-0', { valueInteger: 40 }, { effectiveDateTime: '2026-11-01' }));
+    const both = extract(
+      obs('89247-1', { valueInteger: 1 }, { effectiveDateTime: '2026-01-01' }),
+      obs('89243-0', { valueInteger: 40 }, { effectiveDateTime: '2026-11-01' }),
+    );
     expect(both.facts.ecog).toMatchObject({ value: 1 });
     expect(both.facts.ecog).not.toHaveProperty('unit');
   });
@@ -397,7 +446,9 @@ describe('creatinine by name when the lab sends only a local code', () => {
   });
 
   it('urine creatinine and creatinine clearance are not serum creatinine', () => {
-    expect(extract(obs(local('Creatinine, urine'), q(8000, 'umol/L')), obs(local('Creatinine clearance'), q(80, 'mL/min'))).facts.creatinine).toMatchObject({ missing: true });
+    expect(extract(obs(local('Creatinine, urine'), q(8000, 'umol/L')), obs(local('Creatinine clearance'), q(80, 'mL/min'))).facts.creatinine).toMatchObject({
+      missing: true,
+    });
   });
 });
 
@@ -406,8 +457,22 @@ describe('malformed resources', () => {
     const broken = [
       { resourceType: 'Observation', id: 'b1', status: 'final', code: 'creatinine', valueQuantity: 'x' },
       { resourceType: 'Observation', id: 'b2', status: 'final', code: { coding: 'nope' }, component: 5 },
-      { resourceType: 'Observation', id: 'b3', status: 'final', code: { coding: [null, { system: LOINC, code: '2160-0' }] }, valueQuantity: { value: '1.1', unit: 'mg/dL' } },
-      { resourceType: 'Observation', id: 'b4', status: 'final', code: { coding: [{ system: LOINC, code: '2160-0' }] }, valueQuantity: { value: 1.1, unit: 'mg/dL' }, referenceRange: 'high', effectiveDateTime: 42 },
+      {
+        resourceType: 'Observation',
+        id: 'b3',
+        status: 'final',
+        code: { coding: [null, { system: LOINC, code: '2160-0' }] },
+        valueQuantity: { value: '1.1', unit: 'mg/dL' },
+      },
+      {
+        resourceType: 'Observation',
+        id: 'b4',
+        status: 'final',
+        code: { coding: [{ system: LOINC, code: '2160-0' }] },
+        valueQuantity: { value: 1.1, unit: 'mg/dL' },
+        referenceRange: 'high',
+        effectiveDateTime: 42,
+      },
     ] as unknown as Resource[];
     // A numeric code system matches nothing (it does not throw): the Observation is simply not a creatinine.
     const oddSystem = { resourceType: 'Observation', id: 'b5', status: 'final', code: { coding: [{ system: 42, code: '2160-0' }] } } as unknown as Resource;
@@ -451,7 +516,11 @@ describe('real data: external-fhir', () => {
 
   it('Synthea Sherman McGlynn: creatinine 38483-4, latest 2.77 mg/dL (not the older 3.50); PSA 5.56; eGFR 33914-3 in mL/min', () => {
     const { facts } = fromFiles('synthea-smart-r4/Sherman_McGlynn_8ef2ef98-48c5-427e-80d4-5e8f30ac8bf5.json');
-    expect(isKnown(facts.creatinine) && [round(facts.creatinine.value), facts.creatinine.unit, facts.creatinine.date]).toEqual([2.77, 'mg/dL', '2003-04-07T06:01:37+00:00']);
+    expect(isKnown(facts.creatinine) && [round(facts.creatinine.value), facts.creatinine.unit, facts.creatinine.date]).toEqual([
+      2.77,
+      'mg/dL',
+      '2003-04-07T06:01:37+00:00',
+    ]);
     expect(facts.psa.map((p) => [round(p.value), p.date])).toEqual([[5.56, '2003-01-07T06:01:37+00:00']]);
     expect(isKnown(facts.egfr) && [round(facts.egfr.value, 1), facts.egfr.unit]).toEqual([19.2, 'mL/min/{1.73_m2}']);
     expect(isKnown(facts.weight) && [round(facts.weight.value, 1), facts.weight.unit]).toEqual([96.7, 'kg']);
@@ -459,11 +528,18 @@ describe('real data: external-fhir', () => {
   });
 
   type Row = [file: string, pick: (f: ObservationFacts) => unknown, expected: unknown];
-  const value = (fact: unknown) => (fact && typeof fact === 'object' && 'value' in fact ? [typeof fact.value === 'number' ? round(fact.value, 3) : fact.value, (fact as { unit?: string }).unit] : fact);
+  const value = (fact: unknown) =>
+    fact && typeof fact === 'object' && 'value' in fact
+      ? [typeof fact.value === 'number' ? round(fact.value, 3) : fact.value, (fact as { unit?: string }).unit]
+      : fact;
   const rows: Row[] = [
     // Local code only, µmol/L with a SNOMED unit code, reference range without units, dated by `issued`.
     ['fhir-r4-core-examples/Observation-f204.json', (f) => value(f.creatinine), [1.38, 'mg/dL']],
-    ['fhir-r4-core-examples/Observation-f204.json', (f) => isKnown(f.creatinine) && [round(f.creatinine.referenceHigh!, 3), f.creatinine.date], [1.176, '2013-04-04T14:34:00+01:00']],
+    [
+      'fhir-r4-core-examples/Observation-f204.json',
+      (f) => isKnown(f.creatinine) && [round(f.creatinine.referenceHigh!, 3), f.creatinine.date],
+      [1.176, '2013-04-04T14:34:00+01:00'],
+    ],
     // eGFR on components only: the exact race-free value, not "> 60".
     ['fhir-r4-core-examples/Observation-f205.json', (f) => isKnown(f.egfr) && [f.egfr.value, f.egfr.comparator], [60, undefined]],
     ['us-core-9.0.0/observation-serum-creatinine.json', (f) => isKnown(f.creatinine) && [f.creatinine.value, f.creatinine.referenceHigh], [1, 0.6]],
@@ -476,17 +552,47 @@ describe('real data: external-fhir', () => {
     ['mcode-stu4/Observation-ecog-performance-status-fully-active.json', (f) => value(f.ecog), [0, undefined]],
     ['mcode-stu4/Observation-karnofsky-performance-status-normal-activity.json', (f) => value(f.ecog), [0, 'ECOG mapped from Karnofsky 90 %']],
     ['mcode-stu4/Observation-cancer-disease-status-improved.json', (f) => value(f.diseaseStatus), ['responding', undefined]],
-    ['mcode-stu4/Observation-hemoglobin-brian-l.json', (f) => isKnown(f.labs.hemoglobin) && [f.labs.hemoglobin.value, f.labs.hemoglobin.referenceHigh], [6.7, 16.5]],
+    [
+      'mcode-stu4/Observation-hemoglobin-brian-l.json',
+      (f) => isKnown(f.labs.hemoglobin) && [f.labs.hemoglobin.value, f.labs.hemoglobin.referenceHigh],
+      [6.7, 16.5],
+    ],
     // Hb in g/L, counts in x10*9/L, no dates at all.
-    ['fhir-r4-core-examples/Bundle-101.json', (f) => [value(f.labs.hemoglobin), value(f.labs.anc), value(f.labs.platelets)], [[17.6, 'g/dL'], [0.9, '10*3/uL'], [444, '10*3/uL']]],
+    [
+      'fhir-r4-core-examples/Bundle-101.json',
+      (f) => [value(f.labs.hemoglobin), value(f.labs.anc), value(f.labs.platelets)],
+      [
+        [17.6, 'g/dL'],
+        [0.9, '10*3/uL'],
+        [444, '10*3/uL'],
+      ],
+    ],
     // "K/ul" as unit text, no code.
-    ['fhir-r4-core-examples/Bundle-report.json', (f) => [value(f.labs.wbc), value(f.labs.platelets)], [[31.9, '10*3/uL'], [84, '10*3/uL']]],
+    [
+      'fhir-r4-core-examples/Bundle-report.json',
+      (f) => [value(f.labs.wbc), value(f.labs.platelets)],
+      [
+        [31.9, '10*3/uL'],
+        [84, '10*3/uL'],
+      ],
+    ],
     // Cerner: the hemoglobin is entered-in-error (and, in the patient bundle, preliminary without a value).
     ['cerner-millennium-r4-docs/r4-observation-entered-in-error-status.json', (f) => f.labs.hemoglobin, { missing: true, reason: 'no hemoglobin recorded' }],
     ['cerner-millennium-r4-docs/r4-observation-patient-bundle.json', (f) => f.labs.hemoglobin, { missing: true, reason: 'no hemoglobin recorded' }],
     // Cerner/Epic general-medicine bundles: glucose without unit, social history, vitals: none of our facts.
-    ['cerner-millennium-r4-docs/r4-observation-bundle.json', (f) => [f.creatinine, f.labs.hemoglobin, f.psa], [{ missing: true, reason: 'no serum creatinine recorded' }, { missing: true, reason: 'no hemoglobin recorded' }, []]],
-    ['ronin-interop-ehr-epic-cerner/epic-ExampleObservationBundle.json', (f) => [f.ki67, f.ecog], [{ missing: true, reason: 'no Ki-67 recorded' }, { missing: true, reason: 'no ECOG performance status recorded' }]],
+    [
+      'cerner-millennium-r4-docs/r4-observation-bundle.json',
+      (f) => [f.creatinine, f.labs.hemoglobin, f.psa],
+      [{ missing: true, reason: 'no serum creatinine recorded' }, { missing: true, reason: 'no hemoglobin recorded' }, []],
+    ],
+    [
+      'ronin-interop-ehr-epic-cerner/epic-ExampleObservationBundle.json',
+      (f) => [f.ki67, f.ecog],
+      [
+        { missing: true, reason: 'no Ki-67 recorded' },
+        { missing: true, reason: 'no ECOG performance status recorded' },
+      ],
+    ],
     // The oestrogen receptor (85337-4) is not Ki-67.
     ['mcode-stu4/Observation-tumor-marker-test-er-jenny-m.json', (f) => f.ki67, { missing: true, reason: 'no Ki-67 recorded' }],
   ];

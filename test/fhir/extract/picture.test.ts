@@ -78,7 +78,10 @@ describe('buildPicture on data nobody here wrote (../shared/external-fhir)', () 
     expect(nsclc.length).toBeGreaterThan(5);
     for (const file of nsclc) {
       const p = pictureOf(readJson(new URL(file, external)));
-      expect(p.histology.filter((h) => h.histologyClass === 'small-cell'), file).toEqual([]);
+      expect(
+        p.histology.filter((h) => h.histologyClass === 'small-cell'),
+        file,
+      ).toEqual([]);
     }
   });
 

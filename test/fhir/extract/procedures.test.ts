@@ -85,7 +85,15 @@ describe('extractProcedures: statuses', () => {
   ] as const)('ServiceRequest %s → %s', (status, expected) => {
     const { procedures } = run(serviceRequest('s', liverBiopsy, status));
     expect(procedures.map((p) => p.status)).toEqual(expected ? [expected] : []);
-    if (expected) expect(procedures[0]).toEqual({ procedure: 'liver-biopsy', category: 'biopsy', status: expected, display: 'Biopsy of liver', sources: ['ServiceRequest/s'], date: '2026-11-01' });
+    if (expected)
+      expect(procedures[0]).toEqual({
+        procedure: 'liver-biopsy',
+        category: 'biopsy',
+        status: expected,
+        display: 'Biopsy of liver',
+        sources: ['ServiceRequest/s'],
+        date: '2026-11-01',
+      });
   });
 
   it('a proposal (a suggestion, not an order) is ignored; the occurrence date wins over authoredOn', () => {
@@ -108,16 +116,38 @@ describe('extractProcedures: statuses', () => {
   });
 
   it('a procedure with a period is dated by its start', () => {
-    const p = procedure('p', { text: 'TACE' }, 'completed', { performedDateTime: undefined, performedPeriod: { start: '2026-09-01T08:00:00Z', end: '2026-09-01T10:00:00Z' } });
+    const p = procedure('p', { text: 'TACE' }, 'completed', {
+      performedDateTime: undefined,
+      performedPeriod: { start: '2026-09-01T08:00:00Z', end: '2026-09-01T10:00:00Z' },
+    });
     expect(run(p).procedures[0]).toMatchObject({ procedure: 'tace', category: 'liver-directed', date: '2026-09-01T08:00:00Z' });
   });
 });
 
 describe('extractProcedures on real data (../shared/external-fhir)', () => {
   it.each([
-    ['synthea-smart-r4/Sherman_McGlynn_8ef2ef98-48c5-427e-80d4-5e8f30ac8bf5.json', [['prostate-biopsy', 'done'], ['ct-chest-abdomen-pelvis', 'done']]],
-    ['synthea-smart-r4/Ali_Herman_75c71918-f07f-4492-af1a-ce006a1e8aaf.json', [['prostate-biopsy', 'done'], ['prostate-biopsy', 'done']]],
-    ['synthea-smart-r4/Vito_Feeney_63dd4423-56ec-4f40-9dd6-82bc133aaddc.json', [['prostate-biopsy', 'done'], ['prostate-biopsy', 'done'], ['prostate-biopsy', 'done']]],
+    [
+      'synthea-smart-r4/Sherman_McGlynn_8ef2ef98-48c5-427e-80d4-5e8f30ac8bf5.json',
+      [
+        ['prostate-biopsy', 'done'],
+        ['ct-chest-abdomen-pelvis', 'done'],
+      ],
+    ],
+    [
+      'synthea-smart-r4/Ali_Herman_75c71918-f07f-4492-af1a-ce006a1e8aaf.json',
+      [
+        ['prostate-biopsy', 'done'],
+        ['prostate-biopsy', 'done'],
+      ],
+    ],
+    [
+      'synthea-smart-r4/Vito_Feeney_63dd4423-56ec-4f40-9dd6-82bc133aaddc.json',
+      [
+        ['prostate-biopsy', 'done'],
+        ['prostate-biopsy', 'done'],
+        ['prostate-biopsy', 'done'],
+      ],
+    ],
     ['mcode-stu4/ServiceRequest-gx-order-tumornormal-gensop-inc.json', [['genomic-test', 'done']]],
     ['mcode-stu4/Procedure-us-core-procedure-biopsy-jenny-m.json', []],
     ['mcode-stu4/Procedure-cancer-related-surgical-procedure-lobectomy.json', []],

@@ -4,14 +4,34 @@ import { afterLastScopeBreak } from '../../../src/fhir/extract/text-findings.js'
 
 /** The one-pass scope break must cut exactly where the regular expression it replaces did. */
 const REFERENCE = /.*(?::|\bbut\b|\bhowever\b|\balthough\b|\bexcept\b)/is;
-const piece = fc.constantFrom(':', 'but', 'BUT', 'However', 'although', 'except', 'butter', 'rebut', 'no', ' ', '\n', ',', 'small cell carcinoma', 'x', '-', 'é');
+const piece = fc.constantFrom(
+  ':',
+  'but',
+  'BUT',
+  'However',
+  'although',
+  'except',
+  'butter',
+  'rebut',
+  'no',
+  ' ',
+  '\n',
+  ',',
+  'small cell carcinoma',
+  'x',
+  '-',
+  'é',
+);
 
 describe('afterLastScopeBreak', () => {
   it('= text.replace(/.*(?:…)/is, "") on any text', () => {
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 30 }).map((p) => p.join('')), (text) => {
-        expect(afterLastScopeBreak(text)).toBe(text.replace(REFERENCE, ''));
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 30 }).map((p) => p.join('')),
+        (text) => {
+          expect(afterLastScopeBreak(text)).toBe(text.replace(REFERENCE, ''));
+        },
+      ),
       { numRuns: 5000 },
     );
   });

@@ -43,12 +43,33 @@ function daysBefore(days: number): string {
 
 const cc = (text: string, code?: string) => ({ text, ...(code ? { coding: [{ system: RXNORM, code, display: text }] } : {}) });
 
-function request(id: string, status: MedicationRequest['status'], medication: MedicationRequest['medicationCodeableConcept'], extra: Partial<MedicationRequest> = {}): MedicationRequest {
-  return { resourceType: 'MedicationRequest', id, status, intent: 'order', subject: { reference: 'Patient/p' }, medicationCodeableConcept: medication, authoredOn: '2026-06-01', ...extra };
+function request(
+  id: string,
+  status: MedicationRequest['status'],
+  medication: MedicationRequest['medicationCodeableConcept'],
+  extra: Partial<MedicationRequest> = {},
+): MedicationRequest {
+  return {
+    resourceType: 'MedicationRequest',
+    id,
+    status,
+    intent: 'order',
+    subject: { reference: 'Patient/p' },
+    medicationCodeableConcept: medication,
+    authoredOn: '2026-06-01',
+    ...extra,
+  };
 }
 
 function statement(id: string, status: MedicationStatement['status'], extra: Partial<MedicationStatement> = {}): MedicationStatement {
-  return { resourceType: 'MedicationStatement', id, status, subject: { reference: 'Patient/p' }, medicationCodeableConcept: cc('enzalutamide 40 MG Oral Capsule'), ...extra };
+  return {
+    resourceType: 'MedicationStatement',
+    id,
+    status,
+    subject: { reference: 'Patient/p' },
+    medicationCodeableConcept: cc('enzalutamide 40 MG Oral Capsule'),
+    ...extra,
+  };
 }
 
 function administration(id: string, medication: string, given: string, extra: Partial<MedicationAdministration> = {}): MedicationAdministration {
@@ -76,7 +97,15 @@ describe('extractTherapies: statuses per resource type', () => {
   ] as const)('MedicationRequest %s → %s', (status, expected) => {
     const list = therapies([request('r', status, cc('abiraterone 250 MG Oral Tablet'))]).therapies;
     expect(list.map((t) => t.status)).toEqual(expected ? [expected] : []);
-    if (expected) expect(list[0]).toMatchObject({ drug: 'abiraterone', classes: ['ARPI'], kind: 'request', ref: 'MedicationRequest/r', sources: ['MedicationRequest/r'], date: '2026-06-01' });
+    if (expected)
+      expect(list[0]).toMatchObject({
+        drug: 'abiraterone',
+        classes: ['ARPI'],
+        kind: 'request',
+        ref: 'MedicationRequest/r',
+        sources: ['MedicationRequest/r'],
+        date: '2026-06-01',
+      });
   });
 
   it.each(['proposal', 'plan'] as const)('a MedicationRequest with intent %s is not therapy', (intent) => {
@@ -159,7 +188,9 @@ describe('extractTherapies: drug identification at any RxNorm level and by text'
     const r: MedicationRequest = {
       ...request('r', 'active', undefined),
       medicationCodeableConcept: undefined,
-      contained: [{ resourceType: 'Medication', id: 'm', code: { coding: [{ system: RXNORM, code: '310592', display: 'goserelin 3.6 MG Drug Implant' }] } } as Medication],
+      contained: [
+        { resourceType: 'Medication', id: 'm', code: { coding: [{ system: RXNORM, code: '310592', display: 'goserelin 3.6 MG Drug Implant' }] } } as Medication,
+      ],
       medicationReference: { reference: '#m' },
     };
     expect(only([r])).toMatchObject({ drug: 'goserelin', asRecorded: 'goserelin 3.6 MG Drug Implant', classes: ['ADT'] });
@@ -167,13 +198,25 @@ describe('extractTherapies: drug identification at any RxNorm level and by text'
 
   it('a separate Medication of the call (the FHIR core Xeloda example, RxNorm 213293 read by its display)', () => {
     const medication = readExternal<Medication>('fhir-r4-core-examples/Medication-medexample015.json');
-    const r: MedicationRequest = { ...request('r', 'active', undefined), medicationCodeableConcept: undefined, medicationReference: { reference: 'Medication/medexample015' } };
+    const r: MedicationRequest = {
+      ...request('r', 'active', undefined),
+      medicationCodeableConcept: undefined,
+      medicationReference: { reference: 'Medication/medexample015' },
+    };
     expect(only([r, medication])).toMatchObject({ drug: 'capecitabine', classes: ['COLORECTAL-REGIMEN', 'CAPTEM'], route: 'oral' });
   });
 
   it('an unresolvable Medication: its reference display is read; without one nothing is guessed', () => {
-    const withDisplay: MedicationRequest = { ...request('a', 'active', undefined), medicationCodeableConcept: undefined, medicationReference: { reference: 'Medication/elsewhere', display: 'Lupron Depot 3-Month 22.5 mg' } };
-    const bare: MedicationRequest = { ...request('b', 'active', undefined), medicationCodeableConcept: undefined, medicationReference: { reference: 'Medication/elsewhere' } };
+    const withDisplay: MedicationRequest = {
+      ...request('a', 'active', undefined),
+      medicationCodeableConcept: undefined,
+      medicationReference: { reference: 'Medication/elsewhere', display: 'Lupron Depot 3-Month 22.5 mg' },
+    };
+    const bare: MedicationRequest = {
+      ...request('b', 'active', undefined),
+      medicationCodeableConcept: undefined,
+      medicationReference: { reference: 'Medication/elsewhere' },
+    };
     expect(therapies([withDisplay, bare]).therapies.map((t) => [t.ref, t.drug])).toEqual([['MedicationRequest/a', 'leuprolide']]);
   });
 });
@@ -197,7 +240,9 @@ describe('extractTherapies: depot windows (now injected)', () => {
     [42, 'current'],
     [43, 'past'],
   ])('1-month leuprolide (0.25 ML × 30 MG/ML = 7.5 mg, Synthea RxNorm 752899) given %i days ago → %s', (days, status) => {
-    const a = administration('a', 'x', daysBefore(days), { medicationCodeableConcept: { coding: [{ system: RXNORM, code: '752899', display: '0.25 ML Leuprolide Acetate 30 MG/ML Prefilled Syringe' }] } });
+    const a = administration('a', 'x', daysBefore(days), {
+      medicationCodeableConcept: { coding: [{ system: RXNORM, code: '752899', display: '0.25 ML Leuprolide Acetate 30 MG/ML Prefilled Syringe' }] },
+    });
     expect(only([a])).toMatchObject({ status, depot: { intervalDays: 28 } });
   });
 
@@ -228,7 +273,9 @@ describe('extractTherapies: depot windows (now injected)', () => {
       ['MedicationAdministration/t', 'current', 84, undefined, undefined],
       ['MedicationAdministration/d', 'current', 84, { value: 22.5, unit: 'mg' }, undefined],
     ]);
-    expect(depotWindow('leuprolide', { productTexts: ['leuprolide'], instructionTexts: [], timings: [{ repeat: { frequency: 1, period: 3, periodUnit: 'mo' } }] })).toEqual({
+    expect(
+      depotWindow('leuprolide', { productTexts: ['leuprolide'], instructionTexts: [], timings: [{ repeat: { frequency: 1, period: 3, periodUnit: 'mo' } }] }),
+    ).toEqual({
       intervalDays: 84,
       upperDays: 91,
       basis: 'timing',
@@ -255,7 +302,11 @@ describe('extractTherapies: depot windows (now injected)', () => {
 
 describe('extractTherapies: somatostatin analogues — short-acting octreotide is not an SSA', () => {
   it.each<[string, Dosage | undefined, string[]]>([
-    ['octreotide 100 mcg subcutaneous three times daily', { route: { text: 'Subcutaneous' }, doseAndRate: [{ doseQuantity: { value: 100, unit: 'ug', code: 'ug' } }] }, []],
+    [
+      'octreotide 100 mcg subcutaneous three times daily',
+      { route: { text: 'Subcutaneous' }, doseAndRate: [{ doseQuantity: { value: 100, unit: 'ug', code: 'ug' } }] },
+      [],
+    ],
     ['Sandostatin 0.1 MG/ML Injectable Solution', undefined, []],
     ['octreotide', undefined, []],
     ['Sandostatin LAR Depot 20 mg', undefined, ['SSA']],
@@ -274,10 +325,20 @@ describe('extractTherapies: somatostatin analogues — short-acting octreotide i
 describe('extractTherapies: route and dose', () => {
   it('route from SNOMED codes, Cerner-style codings and words; oral from the product form; dose from doseAndRate', () => {
     const iv = request('iv', 'active', cc('carboplatin'), {
-      dosageInstruction: [{ route: { coding: [{ system: 'http://ncimeta.nci.nih.gov', code: 'C38279', display: 'INTRAVENOUS DRIP' }], text: 'IV Piggyback' }, doseAndRate: [{ doseQuantity: { value: 450, unit: 'mg' } }] }],
+      dosageInstruction: [
+        {
+          route: { coding: [{ system: 'http://ncimeta.nci.nih.gov', code: 'C38279', display: 'INTRAVENOUS DRIP' }], text: 'IV Piggyback' },
+          doseAndRate: [{ doseQuantity: { value: 450, unit: 'mg' } }],
+        },
+      ],
     });
     const oral = request('po', 'active', { coding: [{ system: RXNORM, code: '197687', display: 'etoposide 50 MG Oral Capsule' }] });
-    const ivEtoposide = request('ive', 'active', { coding: [{ system: RXNORM, code: '1734340', display: 'etoposide 100 MG Injection' }] }, { dosageInstruction: [{ route: { text: 'intravenous' } }] });
+    const ivEtoposide = request(
+      'ive',
+      'active',
+      { coding: [{ system: RXNORM, code: '1734340', display: 'etoposide 100 MG Injection' }] },
+      { dosageInstruction: [{ route: { text: 'intravenous' } }] },
+    );
     expect(therapies([iv, oral, ivEtoposide]).therapies.map((t) => [t.ref, t.route, t.dose])).toEqual([
       ['MedicationRequest/iv', 'intravenous', { value: 450, unit: 'mg' }],
       ['MedicationRequest/po', 'oral', undefined],
@@ -380,8 +441,17 @@ describe('extractTherapies on real data (../shared/external-fhir)', () => {
 
   it('an mCODE administration shape with one of our drugs: given 2018-04-22, IV dose in mg, past with its date', () => {
     const doxorubicin = readExternal<MedicationAdministration>('mcode-stu4/MedicationAdministration-cancer-related-medication-admin-doxorubicin-jenny-m.json');
-    const asCisplatin = { ...doxorubicin, medicationCodeableConcept: { coding: [{ system: RXNORM, code: '309311', display: 'cisplatin 1 MG/ML Injectable Solution' }] } };
-    expect(only([asCisplatin])).toMatchObject({ drug: 'cisplatin', status: 'past', lastDate: '2018-04-22', route: 'intravenous', dose: { value: 105.96, unit: 'mg' } });
+    const asCisplatin = {
+      ...doxorubicin,
+      medicationCodeableConcept: { coding: [{ system: RXNORM, code: '309311', display: 'cisplatin 1 MG/ML Injectable Solution' }] },
+    };
+    expect(only([asCisplatin])).toMatchObject({
+      drug: 'cisplatin',
+      status: 'past',
+      lastDate: '2018-04-22',
+      route: 'intravenous',
+      dose: { value: 105.96, unit: 'mg' },
+    });
   });
 
   it('FHIR core medrx0309: capecitabine in a contained SNOMED-only Medication, oral, 1000 mg/m2', () => {

@@ -79,7 +79,10 @@ describe('convertQuantity', () => {
   });
 
   it('reads the unit text when the code is from another system (SNOMED-coded unit)', () => {
-    const result = convertQuantity({ value: 122, unit: 'umol/L', system: 'http://snomed.info/sct', code: '258814008' }, terminology.concept('creatinine-serum'));
+    const result = convertQuantity(
+      { value: 122, unit: 'umol/L', system: 'http://snomed.info/sct', code: '258814008' },
+      terminology.concept('creatinine-serum'),
+    );
     expect(result.ok && result.value).toBeCloseTo(1.3801, 4);
   });
 
@@ -90,11 +93,19 @@ describe('convertQuantity', () => {
   });
 
   it('an unknown unit is reported by name, never guessed', () => {
-    expect(convertQuantity({ value: 3, unit: 'mmol/mol' }, terminology.concept('creatinine-serum'))).toEqual({ ok: false, reason: 'unknown unit "mmol/mol"', asWritten: 'mmol/mol' });
+    expect(convertQuantity({ value: 3, unit: 'mmol/mol' }, terminology.concept('creatinine-serum'))).toEqual({
+      ok: false,
+      reason: 'unknown unit "mmol/mol"',
+      asWritten: 'mmol/mol',
+    });
   });
 
   it('a known unit of another dimension is not converted', () => {
-    expect(convertQuantity({ value: 3, code: 'mg/dL', system: UCUM }, terminology.concept('anc'))).toEqual({ ok: false, reason: 'unit "mg/dL" cannot be converted to 10*3/uL', asWritten: 'mg/dL' });
+    expect(convertQuantity({ value: 3, code: 'mg/dL', system: UCUM }, terminology.concept('anc'))).toEqual({
+      ok: false,
+      reason: 'unit "mg/dL" cannot be converted to 10*3/uL',
+      asWritten: 'mg/dL',
+    });
     // "G/L" is giga per litre: not grams per litre of hemoglobin.
     expect(convertQuantity({ value: 135, unit: 'G/L' }, terminology.concept('hemoglobin')).ok).toBe(false);
     // Molar factors belong to one analyte: mmol/L for PSA is not a mass concentration.
@@ -108,7 +119,11 @@ describe('convertQuantity', () => {
   });
 
   it('a quantity without a unit takes the fallback unit (reference range limits)', () => {
-    const result = convertQuantity({ value: 104 }, terminology.concept('creatinine-serum'), { unit: 'umol/L', system: 'http://snomed.info/sct', code: '258814008' });
+    const result = convertQuantity({ value: 104 }, terminology.concept('creatinine-serum'), {
+      unit: 'umol/L',
+      system: 'http://snomed.info/sct',
+      code: '258814008',
+    });
     expect(result.ok && result.value).toBeCloseTo(1.1765, 4);
   });
 });
@@ -133,7 +148,25 @@ describe('normaliseUnit', () => {
 });
 
 describe('the code table agrees with terminology.json', () => {
-  const labConcepts = ['psa', 'ki67', 'creatinine-serum', 'egfr', 'anc', 'platelets', 'hemoglobin', 'wbc', 'ast', 'alt', 'bilirubin-total', 'alkaline-phosphatase', 'chromogranin-a', 'nse', 'testosterone', 'body-weight', 'body-height'];
+  const labConcepts = [
+    'psa',
+    'ki67',
+    'creatinine-serum',
+    'egfr',
+    'anc',
+    'platelets',
+    'hemoglobin',
+    'wbc',
+    'ast',
+    'alt',
+    'bilirubin-total',
+    'alkaline-phosphatase',
+    'chromogranin-a',
+    'nse',
+    'testosterone',
+    'body-weight',
+    'body-height',
+  ];
   /** Units the terminology lists but says have no fixed factor. */
   const NO_FIXED_FACTOR = new Set(['chromogranin-a|nmol/L']);
 

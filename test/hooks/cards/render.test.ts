@@ -29,7 +29,11 @@ const leuprolideRequest: MedicationRequest = {
   authoredOn: '2026-08-20',
 };
 const terminology = loadTerminology();
-const lookup: ActionContext = { lookup: (ref: string): Resource | undefined => (ref === 'MedicationRequest/leuprolide' ? leuprolideRequest : undefined), patientRef: 'Patient/p1', terminology };
+const lookup: ActionContext = {
+  lookup: (ref: string): Resource | undefined => (ref === 'MedicationRequest/leuprolide' ? leuprolideRequest : undefined),
+  patientRef: 'Patient/p1',
+  terminology,
+};
 
 beforeAll(() => {
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
@@ -76,7 +80,10 @@ describe('renderCard (stop-adt-small-cell)', () => {
     const [suggestion] = card.suggestions!;
     expect(suggestion).toMatchObject({ label: 'Stop leuprolide (small cell histology)', isRecommended: true });
     const [action] = suggestion!.actions;
-    expect(action).toMatchObject({ type: 'update', resource: { resourceType: 'MedicationRequest', id: 'leuprolide', status: 'stopped', statusReason: { text: expect.any(String) } } });
+    expect(action).toMatchObject({
+      type: 'update',
+      resource: { resourceType: 'MedicationRequest', id: 'leuprolide', status: 'stopped', statusReason: { text: expect.any(String) } },
+    });
     expect(() => validateResource((action as { resource: Resource }).resource as never)).not.toThrow();
     expect(leuprolideRequest.status).toBe('active');
   });
