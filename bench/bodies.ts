@@ -10,7 +10,7 @@ import { projectPath } from '../src/paths.js';
  * every template sends it.
  */
 
-export const SEED = 'seed-000-nepc-liver';
+const SEED = 'seed-000-nepc-liver';
 /** The clinical clock of the fixtures (the demo and the golden tests pin it too): the same cards as the golden files. */
 export const CLINICAL_NOW = '2026-11-23T09:00:00Z';
 

@@ -11,7 +11,7 @@ import ts from 'typescript';
  */
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-export const buildDir = join(root, 'node_modules', '.cache', 'nec-cds-bench');
+const buildDir = join(root, 'node_modules', '.cache', 'nec-cds-bench');
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

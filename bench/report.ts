@@ -13,14 +13,14 @@ let smokeRun = false;
 const verdict = (ok: boolean) => (smokeRun ? 'not judged (smoke run)' : ok ? '**met**' : '**MISSED**');
 
 /** Tolerance of "flat or falling": a larger patient may cost up to this much more per resource (run-to-run noise). */
-export const FLAT_TOLERANCE = 1.1;
+const FLAT_TOLERANCE = 1.1;
 
 function baseline(results: BenchResults, connections: number): { rps: number; p99: number; runs: LoadResult[] } {
   const runs = results.main.filter((r) => r.target === 'bare' && r.connections === connections);
   return { rps: mean(runs.map((r) => r.rps)), p99: mean(runs.map((r) => r.latencyMs.p99)), runs };
 }
 
-export function evaluateGoals(results: BenchResults) {
+function evaluateGoals(results: BenchResults) {
   const c = results.settings.connections;
   const base = baseline(results, c);
   const pv = results.main.find((r) => r.name.startsWith('(2)') && r.connections === c && r.variant === undefined);

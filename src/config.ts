@@ -18,7 +18,7 @@ const jsonValue = (name: string) =>
 
 const jwkSchema = z.looseObject({ kty: z.string() });
 
-export const trustedClientSchema = z.union([
+const trustedClientSchema = z.union([
   z.strictObject({ iss: z.string().min(1), jwksUrl: z.url() }),
   z.strictObject({ iss: z.string().min(1), jwks: z.strictObject({ keys: z.array(jwkSchema).min(1) }) }),
 ]);

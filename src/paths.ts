@@ -13,7 +13,7 @@ function findRoot(start: string): string {
 }
 
 /** The project root (where package.json is), whether running from `src/` with tsx or from `dist/`. */
-export const projectRoot = findRoot(dirname(fileURLToPath(import.meta.url)));
+const projectRoot = findRoot(dirname(fileURLToPath(import.meta.url)));
 
 /** An absolute path to a file of the project (`cards/…`, `clinical/…`, `fixtures/…`). */
 export function projectPath(...parts: string[]): string {

@@ -48,7 +48,7 @@ export interface FhirClientOptions {
   onFailure?: (failure: FhirFailure) => void;
 }
 
-export interface SearchResult {
+interface SearchResult {
   bundle: Bundle;
   /** More pages existed than `pageCap` allowed (or a `next` link pointed off the server). */
   truncated: boolean;
@@ -61,7 +61,7 @@ export interface FhirClient {
   completePages(first: Bundle): Promise<SearchResult>;
 }
 
-export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 export const HOOK_DEADLINE_MESSAGE = 'the FHIR server did not answer within the time this service has to answer the EHR';
 
 /** One query (a read, or a search with all its pages): its own time-out, the hook's deadline, the bytes read so far. */

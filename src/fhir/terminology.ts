@@ -92,7 +92,7 @@ const conceptSchema = z.object({
   valueCodes: z.array(valueCodeSchema).optional(),
 });
 
-export const terminologyFileSchema = z.record(z.string(), conceptSchema);
+const terminologyFileSchema = z.record(z.string(), conceptSchema);
 
 export const RXNORM_SYSTEM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
 
@@ -109,7 +109,7 @@ const productSchema = z.strictObject({
 });
 
 /** `clinical/rxnorm-products.json`: RxNorm codes at any level → the drug concepts they contain. */
-export const productMappingFileSchema = z.strictObject({
+const productMappingFileSchema = z.strictObject({
   generatedBy: z.string().min(1),
   system: z.literal(RXNORM_SYSTEM),
   sources: z.array(z.strictObject({ id: z.string().min(1), file: z.string().min(1), origin: z.string().min(1), title: z.string().min(1) })),
@@ -151,7 +151,7 @@ export function codingKey(system: unknown, code: unknown): string | undefined {
   return `${sys}|${c}`;
 }
 
-export interface Coding {
+interface Coding {
   system?: string;
   code?: string;
   display?: string;

@@ -11,7 +11,7 @@ import { JtiReplayCache, type ReplayGuard } from './auth-replay.js';
  */
 
 /** Who called, as proven by the verified JWT. */
-export interface VerifiedClient {
+interface VerifiedClient {
   iss: string;
   jti: string;
   /** Epic sends the CDS client id here; the Sandbox sends none. */

@@ -2,7 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CdsError } from '../errors.js';
 
 /** The JSON body of every error the service answers: a stable code, a sentence, and the details to fix it. */
-export interface ErrorBody {
+interface ErrorBody {
   error: string;
   message: string;
   details?: string[];

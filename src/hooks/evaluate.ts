@@ -47,7 +47,7 @@ const ADVICE_FAILED = 'the advice: it could not be worked out from these records
  * The share of the hook deadline kept for the work after the FHIR reads (picture, rules, cards): a fifth of it,
  * at most 500 ms.
  */
-export function fhirBudgetMs(hookDeadlineMs: number, elapsedMs: number): number {
+function fhirBudgetMs(hookDeadlineMs: number, elapsedMs: number): number {
   const reserve = Math.min(500, hookDeadlineMs / 5);
   return Math.max(0, hookDeadlineMs - reserve - elapsedMs);
 }

@@ -44,7 +44,7 @@ function signToken(privateKey: CryptoKey, aud: string): Promise<string> {
     .sign(privateKey);
 }
 
-export interface ServiceAnswer {
+interface ServiceAnswer {
   status: number;
   body: unknown;
 }

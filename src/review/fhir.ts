@@ -117,5 +117,3 @@ export function createReviewFhir(opts: ReviewFhirOptions, terminology: Terminolo
     },
   };
 }
-
-export type ReviewFhir = ReturnType<typeof createReviewFhir>;

@@ -23,7 +23,7 @@ export const DRAFT_DRUGS = [
 export type DraftDrug = (typeof DRAFT_DRUGS)[number];
 
 /** The id the page's draft for a drug carries (stable, so a suggestion naming it can be recognised). */
-export function draftId(drug: DraftDrug): string {
+function draftId(drug: DraftDrug): string {
   return `review-draft-${drug}`;
 }
 

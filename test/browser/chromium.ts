@@ -7,11 +7,11 @@ import { chromium, type Browser } from 'playwright-core';
  * message saying how to get it.
  */
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_PATH = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 
-export const inCi = process.env.CI === 'true';
-export const chromiumInstalled = existsSync(CHROMIUM_PATH);
+const inCi = process.env.CI === 'true';
+const chromiumInstalled = existsSync(CHROMIUM_PATH);
 /** Skip (locally only) when Chromium is not installed. */
 export const skipBrowserTests = !chromiumInstalled && !inCi;
 

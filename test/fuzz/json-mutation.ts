@@ -28,7 +28,7 @@ export const oddStrings = fc.constantFrom(
   'Bundle',
   'OperationOutcome',
 );
-export const oddNumbers = fc.constantFrom(0, -0, -1, 0.5, 1e308, -1e308, 2 ** 53 + 1, 1e-320);
+const oddNumbers = fc.constantFrom(0, -0, -1, 0.5, 1e308, -1e308, 2 ** 53 + 1, 1e-320);
 export const oddResource = fc.oneof(
   fc.record(
     {
@@ -78,7 +78,7 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ op: 'proto' as const }) },
 );
 
-export function mutate(value: Json, m: Mutation): Json | undefined {
+function mutate(value: Json, m: Mutation): Json | undefined {
   switch (m.op) {
     case 'replace':
       return m.value;

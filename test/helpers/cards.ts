@@ -5,13 +5,13 @@ import { repoRoot } from './fhir-server.js';
 
 /** CDS Hooks response shapes as the tests read them, and small checks over them. */
 
-export interface Coding {
+interface Coding {
   system?: string;
   code?: string;
   display?: string;
 }
 
-export interface Action {
+interface Action {
   type: 'create' | 'update' | 'delete';
   description: string;
   resource?: Resource;

@@ -7,12 +7,12 @@ import type { TrustedClient } from '../../src/config.js';
  * Sandbox-style tokens (iss, aud, iat, exp = iat + 300, jti; header alg ES384, kid, typ JWT).
  */
 
-export const TEST_ISSUER = 'https://ehr.test.example/fhir';
-export const TEST_KID = 'nec-test-es384-1';
+const TEST_ISSUER = 'https://ehr.test.example/fhir';
+const TEST_KID = 'nec-test-es384-1';
 
 type PublicJwk = JWK & { kty: string };
 
-export interface SignOptions {
+interface SignOptions {
   /** Merged over the default header `{ alg: 'ES384', kid, typ: 'JWT' }`. */
   header?: Record<string, unknown>;
   /** Sign with this key instead of the issuer's own private key (e.g. a stranger's key with the same kid). */

@@ -106,7 +106,7 @@ export function orderSelectRequest(patientId: string, opts: OrderSelectOptions =
   return envelope('order-select', { userId: USER_ID, patientId, selections, draftOrders: draftBundle(drafts) }, opts);
 }
 
-export function orderSignRequest(patientId: string, opts: OrderRequestOptions = {}) {
+function orderSignRequest(patientId: string, opts: OrderRequestOptions = {}) {
   const drafts = opts.drafts ?? [draftLeuprolide(patientId)];
   return envelope('order-sign', { userId: USER_ID, patientId, draftOrders: draftBundle(drafts) }, opts);
 }
@@ -124,7 +124,7 @@ export function hookRequest(hook: HookName, patientId: string, opts: HookRequest
 }
 
 /** The relative FHIR URL of a prefetch key, filled the way an EHR fills the service's declared template. */
-export function prefetchUrl(key: PrefetchKey, patientId: string): string {
+function prefetchUrl(key: PrefetchKey, patientId: string): string {
   const template = services[0]?.prefetch.find((p) => p.key === key)?.template;
   if (!template) throw new Error(`no prefetch template "${key}"`);
   return template.replaceAll('{{context.patientId}}', encodeURIComponent(patientId)).replaceAll('{{context.userId}}', encodeURIComponent(USER_ID));

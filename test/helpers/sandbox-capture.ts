@@ -9,7 +9,7 @@ import { repoRoot } from './fhir-server.js';
  * each file), and a way to send a captured request again over HTTP as it was sent.
  */
 
-export const CAPTURE_DIR = join(repoRoot, '../shared/examples/sandbox-captured');
+const CAPTURE_DIR = join(repoRoot, '../shared/examples/sandbox-captured');
 export const SANDBOX_ISSUER = 'https://sandbox.cds-hooks.org';
 /** The `jku` the Sandbox puts in every token header (never fetched: the key is configured). */
 export const SANDBOX_JKU = 'https://sandbox.cds-hooks.org/.well-known/jwks.json';
@@ -20,7 +20,7 @@ export const CAPTURE_SERVICE_BASE = 'http://127.0.0.1:8092';
 /** Within the capture window (03:56:57Z–03:57:26Z): every captured token's `iat` ≤ this < its `exp`. */
 export const CAPTURE_TIME = new Date('2026-11-23T03:57:26Z');
 /** The stub's service ids, routed to ours (CDS_SERVICE_ALIASES). */
-export const SANDBOX_ALIASES = {
+const SANDBOX_ALIASES = {
   'pca-patient-view': 'nec-patient-view',
   'pca-order-select': 'nec-order-select',
   'pca-order-sign': 'nec-order-sign',
@@ -63,7 +63,7 @@ export function readCapturedFhirCalls(): { fhirServiceUrl: string; requests: Cap
 }
 
 /** The Sandbox's public key set (one EC P-384 key). */
-export function sandboxJwks(): { keys: (JWK & { kty: string })[] } {
+function sandboxJwks(): { keys: (JWK & { kty: string })[] } {
   return readJson('sandbox-jwks.json');
 }
 

@@ -42,7 +42,7 @@ const TEXT_PATTERNS: { id: string; re: RegExp; also?: RegExp }[] = [
 ];
 
 /** Concept → category (biopsy, liver-directed therapy, surgery, lab, imaging, pathology review, genomic test). */
-export function procedureCategory(concept: Concept): ProcedureCategory {
+function procedureCategory(concept: Concept): ProcedureCategory {
   if (concept.liverDirected) return 'liver-directed';
   switch (concept.id) {
     case 'liver-biopsy':

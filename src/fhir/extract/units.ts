@@ -148,7 +148,7 @@ function unitCandidates(q: QuantityLike): string[] {
 }
 
 /** How the unit is written, for messages: the human unit, else the code. */
-export function unitAsWritten(q: QuantityLike): string | undefined {
+function unitAsWritten(q: QuantityLike): string | undefined {
   const text = typeof q.unit === 'string' && q.unit.trim() !== '' ? q.unit : q.code;
   return typeof text === 'string' && text.trim() !== '' ? text : undefined;
 }

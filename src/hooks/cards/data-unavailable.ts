@@ -1,6 +1,6 @@
 import type { Card } from './render.js';
 
-export const SYSTEM_TOPIC = 'urn:nec-cds:system';
+const SYSTEM_TOPIC = 'urn:nec-cds:system';
 
 /**
  * The card that says which data could not be read: the other cards were made without it, so a missing card

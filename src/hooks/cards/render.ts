@@ -2,16 +2,16 @@ import type { CitedFact, Recommendation } from '../../engine/recommendation.js';
 import { toCdsAction, type ActionContext, type CdsAction } from './actions.js';
 import { fill, type CardTemplate } from './templates.js';
 
-export const RULE_TOPIC_SYSTEM = 'urn:nec-cds:rule';
+const RULE_TOPIC_SYSTEM = 'urn:nec-cds:rule';
 export const OVERRIDE_REASON_SYSTEM = 'urn:nec-cds:override-reason';
 
-export interface Coding {
+interface Coding {
   system: string;
   code: string;
   display?: string;
 }
 
-export interface Suggestion {
+interface Suggestion {
   label: string;
   uuid: string;
   isRecommended?: boolean;
@@ -32,7 +32,7 @@ export interface Card {
 }
 
 /** One line per fact: value, date, and the resource it came from. */
-export function formatFacts(facts: readonly CitedFact[]): string {
+function formatFacts(facts: readonly CitedFact[]): string {
   return facts.map((f) => `- ${f.label}: ${f.value}${f.date ? ` — ${f.date.slice(0, 10)}` : ''} (${f.sources.join(', ')})`).join('\n');
 }
 
