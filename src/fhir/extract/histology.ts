@@ -5,7 +5,7 @@ import { codingKey, type Concept, type Terminology } from '../terminology.js';
 import { conditionDate, displayOf, isRecordedFact } from './conditions.js';
 import { codeCodings, effectiveDate, extensionConcepts, valueConcepts, valueStrings, whenPresent } from './elements.js';
 import { readEach } from './guard.js';
-import { readHistologyText, specimenSiteFromText } from './text-findings.js';
+import { readHistologyText, specimenSiteFromText, type TextFinding } from './text-findings.js';
 import { clinicalDate } from './dates.js';
 
 const conditionCodings = codeCodings;
@@ -100,6 +100,19 @@ function fromCondition(condition: Condition, terminology: Terminology): Histolog
   return out;
 }
 
+/** A finding read from free text (an Observation's string value, a report's conclusion or attached text). */
+function textFinding(source: Pick<HistologyFinding, 'sources' | 'date'>, f: TextFinding, site: HistologyFinding['specimenSite']): HistologyFinding {
+  return {
+    ...source,
+    histologyClass: f.histologyClass,
+    differentiation: differentiationOf(f.histologyClass),
+    display: f.sentence,
+    specimenSite: site,
+    mixed: f.mixed,
+    via: 'text',
+  };
+}
+
 function fromObservation(obs: Observation, terminology: Terminology): HistologyFinding[] {
   if (!FINAL_REPORT.has(obs.status)) return [];
   const date = clinicalDate(effectiveDate(obs));
@@ -123,17 +136,7 @@ function fromObservation(obs: Observation, terminology: Terminology): HistologyF
       });
   }
   for (const text of texts) {
-    for (const f of readHistologyText(text)) {
-      out.push({
-        ...source,
-        histologyClass: f.histologyClass,
-        differentiation: differentiationOf(f.histologyClass),
-        display: f.sentence,
-        specimenSite: site,
-        mixed: f.mixed,
-        via: 'text',
-      });
-    }
+    for (const f of readHistologyText(text)) out.push(textFinding(source, f, site));
   }
   return out;
 }
@@ -165,15 +168,7 @@ function fromReport(report: DiagnosticReport, terminology: Terminology): Histolo
     for (const f of readHistologyText(text)) {
       if (seen.has(f.histologyClass)) continue;
       seen.add(f.histologyClass);
-      out.push({
-        ...source,
-        histologyClass: f.histologyClass,
-        differentiation: differentiationOf(f.histologyClass),
-        display: f.sentence,
-        specimenSite: site,
-        mixed: f.mixed,
-        via: 'text',
-      });
+      out.push(textFinding(source, f, site));
     }
   }
   return out;
