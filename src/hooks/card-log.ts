@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Store } from '../store/store.js';
 import type { Card } from './cards/render.js';
+import { NEVER_SNOOZED_RULES } from './snooze-policy.js';
 
 export interface AnsweredCall {
   serviceId: string;
@@ -26,35 +27,37 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
+/** A critical card always shows; so does every card of a call whose rules cannot be snoozed. */
+const snoozable = (card: Card) => card.indicator !== 'critical' && !NEVER_SNOOZED_RULES.has(card.source.topic.code);
+
 /**
- * Drops the info/warning cards whose rule is snoozed for this patient, then records the cards returned (so feedback
- * can be matched to them). A database that fails or is too slow for the hook deadline does not fail the call: the
- * cards are answered unfiltered (advice matters more than fatigue control), and the failure is logged.
+ * Drops the info/warning cards whose rule is snoozed for this patient, then records the cards returned (queued, so
+ * feedback can be matched to them). A snooze lookup that fails or is too slow for the hook deadline does not fail
+ * the call: the cards are answered unfiltered (advice matters more than fatigue control), and the failure is logged.
  */
 export async function filterAndRecord(store: Store, log: FastifyBaseLogger, call: AnsweredCall, cards: Card[]): Promise<{ cards: Card[]; snoozed: string[] }> {
   let shown = cards;
   let snoozed: string[] = [];
-  const started = Date.now();
-  try {
-    const rules = await within(store.snoozedRules(call.patientId, call.now), call.budgetMs);
-    if (rules.size > 0) {
-      shown = cards.filter((c) => c.indicator === 'critical' || !rules.has(c.source.topic.code));
-      snoozed = cards.filter((c) => !shown.includes(c)).map((c) => c.source.topic.code);
+  if (cards.some(snoozable)) {
+    try {
+      const rules = await within(store.snoozedRules(call.patientId, call.now), call.budgetMs);
+      if (rules.size > 0) {
+        shown = cards.filter((c) => !snoozable(c) || !rules.has(c.source.topic.code));
+        snoozed = cards.filter((c) => !shown.includes(c)).map((c) => c.source.topic.code);
+      }
+    } catch (err) {
+      log.error(
+        { failure: { type: (err as Error | undefined)?.name, message: (err as Error | undefined)?.message } },
+        'card store unavailable: cards answered without it (snoozes not applied)',
+      );
     }
-    const record = store.recordShown({
-      serviceId: call.serviceId,
-      hookInstance: call.hookInstance,
-      patientId: call.patientId,
-      at: call.now,
-      cards: shown.map((c) => ({ uuid: c.uuid, ruleId: c.source.topic.code, indicator: c.indicator })),
-    });
-    await within(record, Math.max(1, call.budgetMs - (Date.now() - started)));
-  } catch (err) {
-    log.error(
-      { failure: { type: (err as Error | undefined)?.name, message: (err as Error | undefined)?.message } },
-      'card store unavailable: cards answered without it (snoozes not applied, or cards not recorded)',
-    );
   }
-  // Unfiltered when the snooze lookup failed; filtered when only the recording did.
+  store.recordShown({
+    serviceId: call.serviceId,
+    hookInstance: call.hookInstance,
+    patientId: call.patientId,
+    at: call.now,
+    cards: shown.map((c) => ({ uuid: c.uuid, ruleId: c.source.topic.code, indicator: c.indicator })),
+  });
   return { cards: shown, snoozed };
 }

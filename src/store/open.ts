@@ -26,5 +26,17 @@ export async function openStore(config: StoreConfig, log: Logger, shared?: Store
     );
   }
   if (!shared) log.info({ database: describeDatabase(config) }, 'card and feedback store ready');
-  return createStore(db, { patientHashSalt: salt, snoozeDays: config.snoozeDays, ownsDb: !shared });
+  return createStore(db, {
+    patientHashSalt: salt,
+    snoozeDays: config.snoozeDays,
+    ownsDb: !shared,
+    ...(config.databaseUrl && !shared ? { listenUrl: config.databaseUrl } : {}),
+    onBackgroundFailure: (what, err) =>
+      log.error(
+        { failure: { type: (err as Error | undefined)?.name, message: (err as Error | undefined)?.message } },
+        what === 'card-records'
+          ? 'card store unavailable: cards shown are kept in memory and written when it is back (feedback on them answers 404 until then)'
+          : 'snooze listener lost: snoozes are read from the database on each call until it reconnects',
+      ),
+  });
 }

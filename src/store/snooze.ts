@@ -1,12 +1,13 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { StoreDb } from './db.js';
 import type { Database } from './schema.js';
+import { SNOOZE_CHANNEL, snoozeNotification } from './snooze-mirror.js';
 
 const DAY_MS = 86_400_000;
 
 /**
  * Hides a rule's cards for a patient from `at` on. A later snooze of the same pair restarts the period; an older
- * one (feedback arriving out of order) does not shorten it.
+ * one (feedback arriving out of order) does not shorten it. Other instances hear of it on commit (NOTIFY).
  */
 export async function snooze(tx: Transaction<Database>, row: Database['snoozes']): Promise<void> {
   await tx
@@ -23,6 +24,7 @@ export async function snooze(tx: Transaction<Database>, row: Database['snoozes']
         .where('snoozes.snoozed_at', '<', (eb) => eb.ref('excluded.snoozed_at')),
     )
     .execute();
+  await sql`select pg_notify(${SNOOZE_CHANNEL}, ${snoozeNotification(row)})`.execute(tx);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SEED_000, STOP_ADT } from '../helpers/cards.js';
 import { POSTGRES_URL } from '../helpers/database.js';
 import { createTestIssuer, type TestIssuer } from '../helpers/jwt.js';
@@ -52,9 +52,14 @@ describe.skipIf(!POSTGRES_URL)('two instances sharing one PostgreSQL (needs DATA
     expect(replayed.body.message).toMatch(/jti replay/);
   });
 
-  it('a card snoozed through instance A is not shown by instance B (same salt, same database)', async () => {
+  it('a card snoozed through instance A is not shown by instance B (same salt, same database), as soon as B is notified', async () => {
     const card = cardOf(await openChart(a, SEED_000, { token: await token(PATIENT_VIEW) }), STOP_ADT);
     await sendFeedback(a, [overridden(card.uuid, 'tumour-board-decision', '2026-11-23T10:10:00Z')], { token: await token(`${PATIENT_VIEW}/feedback`) });
-    expect(rulesOf(await openChart(b, SEED_000, { token: await token(PATIENT_VIEW) }))).not.toContain(STOP_ADT);
+    expect(rulesOf(await openChart(a, SEED_000, { token: await token(PATIENT_VIEW) }))).not.toContain(STOP_ADT);
+    // B hears of it by NOTIFY on commit: milliseconds, not a fixed delay.
+    await vi.waitFor(async () => expect(rulesOf(await openChart(b, SEED_000, { token: await token(PATIENT_VIEW) }))).not.toContain(STOP_ADT), {
+      timeout: 5000,
+      interval: 50,
+    });
   });
 });

@@ -47,6 +47,7 @@ describe('schema', () => {
 
   it('keeps no patient id: only a salted hash of it', async () => {
     const uuid = await show('patient-secret-42', 'stop-adt-small-cell');
+    await store.flush();
     const row = await db.selectFrom('cards').selectAll().where('uuid', '=', uuid).executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain('patient-secret-42');
     expect(row.patient_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -59,6 +60,7 @@ describe('schema', () => {
       at: T0,
       cards: [{ uuid: uuid2, ruleId: 'x', indicator: 'info' }],
     });
+    await other.flush();
     const row2 = await db.selectFrom('cards').select('patient_hash').where('uuid', '=', uuid2).executeTakeFirstOrThrow();
     expect(row2.patient_hash).not.toBe(row.patient_hash);
   });
