@@ -40,6 +40,12 @@ export interface HookResult {
   failure?: { stage: 'picture' | 'advice'; error: unknown };
 }
 
+/**
+ * Why the queries still running when the hook has answered are stopped. One value made once: `abort()` without a
+ * reason would build (and capture a stack for) a DOMException on every call.
+ */
+const ANSWERED = new Error('the hook call has been answered');
+
 const RECORDS_UNREADABLE = 'the patient’s records: they could not be read as a whole (the error was logged for the service’s maintainers)';
 const ADVICE_FAILED = 'the advice: it could not be worked out from these records (the error was logged for the service’s maintainers)';
 
@@ -100,7 +106,7 @@ export async function evaluateHook(service: ServiceDefinition, request: HookRequ
     return await evaluateWithin(service, request, deps, deadline.signal);
   } finally {
     clearTimeout(timer);
-    deadline.abort(); // stops whatever FHIR query is still running
+    deadline.abort(ANSWERED); // stops whatever FHIR query is still running
   }
 }
 

@@ -24,8 +24,11 @@ export type CardTemplate = z.infer<typeof frontMatterSchema> & { detail: string;
 /** Placeholders every template may use besides the rule's own: the cited facts and the variant's lead. */
 const BUILT_IN = new Set(['facts', 'lead']);
 
+/** `{{name}}` in a template text. */
+const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/;
+
 function placeholdersIn(text: string): string[] {
-  return [...text.matchAll(/\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g)].map((m) => m[1] as string);
+  return [...text.matchAll(new RegExp(PLACEHOLDER, 'g'))].map((m) => m[1] as string);
 }
 
 /**
@@ -67,14 +70,31 @@ export function loadCardTemplates(dir: string, rules: readonly Rule[]): Map<stri
   return templates;
 }
 
+/** Template texts split at their placeholders, once: [text, name, text, name, …, text]. */
+const splitTexts = new Map<string, readonly string[]>();
+const MAX_SPLIT_TEXTS = 5000;
+
+function partsOf(text: string): readonly string[] {
+  let parts = splitTexts.get(text);
+  if (!parts) {
+    parts = text.split(new RegExp(PLACEHOLDER, 'g'));
+    if (splitTexts.size < MAX_SPLIT_TEXTS) splitTexts.set(text, parts);
+  }
+  return parts;
+}
+
 /**
  * Fills `{{name}}` placeholders.
  * @throws when a value is missing: a card never shows an empty gap
  */
-export function fill(text: string, values: Record<string, string>, file: string): string {
-  return text.replace(/\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g, (_all, name: string) => {
+export function fill(text: string, values: Readonly<Record<string, string>>, file: string): string {
+  const parts = partsOf(text);
+  let out = parts[0] ?? '';
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] as string;
     const value = values[name];
     if (value === undefined) throw new Error(`${file}: no value for {{${name}}}`);
-    return value;
-  });
+    out += value + (parts[i + 1] ?? '');
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import { stopAdtSmallCell } from '../../../src/engine/rules/stop-adt-small-cell.
 import type { ActionContext } from '../../../src/hooks/cards/actions.js';
 import { renderCard } from '../../../src/hooks/cards/render.js';
 import { loadTerminology } from '../../../src/fhir/terminology.js';
-import { loadCardTemplates, parseCardTemplate } from '../../../src/hooks/cards/templates.js';
+import { fill, loadCardTemplates, parseCardTemplate } from '../../../src/hooks/cards/templates.js';
 import { projectPath } from '../../../src/paths.js';
 import { ctx, draft, seed000, smallCell } from '../../engine/builders.js';
 
@@ -110,5 +110,20 @@ describe('renderCard (stop-adt-small-cell)', () => {
     const card = renderCard(rec, template, { ...lookup, lookup: () => undefined }, newId);
     expect(card.suggestions).toBeUndefined();
     expect(card.selectionBehavior).toBeUndefined();
+  });
+});
+
+describe('fill', () => {
+  it('fills every placeholder, repeated, adjacent or spaced inside its braces, and leaves other text as written', () => {
+    const values = { drug: 'leuprolide', date: '2026-11-02' };
+    expect(fill('Stop {{drug}} ({{ drug }}) since {{date}}{{drug}}.', values, 'f.md')).toBe('Stop leuprolide (leuprolide) since 2026-11-02leuprolide.');
+    expect(fill('No placeholder, {single} braces, {{ }} and {{1x}} stay.', values, 'f.md')).toBe('No placeholder, {single} braces, {{ }} and {{1x}} stay.');
+    expect(fill('{{date}}', values, 'f.md')).toBe('2026-11-02');
+  });
+
+  it('a placeholder without a value throws naming the file and the placeholder (no card with a gap)', () => {
+    expect(() => fill('Stop {{drug}} for {{reason}}.', { drug: 'x' }, 'cards/a.md')).toThrow('cards/a.md: no value for {{reason}}');
+    // the same text again, now split from memory: same outcome
+    expect(() => fill('Stop {{drug}} for {{reason}}.', { drug: 'x' }, 'cards/a.md')).toThrow('cards/a.md: no value for {{reason}}');
   });
 });
