@@ -86,6 +86,15 @@ async function assembleApp(config: Config, deps: AppDeps, store: Store) {
     http: { headersTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(limits.requestTimeoutMs / 4))) },
     requestIdHeader: false,
     genReqId: () => deps.newId(),
+    // One access line per request (onResponse below), not Fastify's two: logging is on every call's path.
+    disableRequestLogging: true,
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      { req: { method: request.method, url: request.url, remoteAddress: request.ip }, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+      'request completed',
+    );
+    done();
   });
   app.setErrorHandler(cdsErrorHandler);
   app.setNotFoundHandler(notFoundHandler);

@@ -99,22 +99,31 @@ export async function registerMetrics<Logger extends FastifyBaseLogger>(
     registers: [registry],
   });
 
+  // Children per label set, made once: the label sets are few (fixed values) and counting is on every call's path.
+  const cardCounters = new Map<string, { inc(): void }>();
+  const countCard = (service: string, rule: string, indicator: string) => {
+    const key = `${service} ${rule} ${indicator}`;
+    let counter = cardCounters.get(key);
+    if (!counter) cardCounters.set(key, (counter = cards.labels({ service, rule, indicator })));
+    counter.inc();
+  };
+
   // The hook route returns its answer as an object: count its cards before it is serialized.
-  app.addHook('preSerialization', async (request, reply, payload) => {
-    if (request.method !== 'POST' || request.routeOptions.url !== HOOK_ROUTE || reply.statusCode !== 200) return payload;
+  app.addHook('preSerialization', (request, reply, payload, done) => {
     const answer = payload as { cards?: unknown } | null;
-    if (!Array.isArray(answer?.cards)) return payload;
-    const service = serviceLabel(request);
-    for (const card of answer.cards as CardLike[]) {
-      const code = card.source?.topic?.code;
-      const indicator = card.indicator;
-      cards.inc({
-        service,
-        rule: typeof code === 'string' && topics.has(code) ? code : OTHER,
-        indicator: typeof indicator === 'string' && INDICATORS.has(indicator) ? indicator : OTHER,
-      });
+    if (request.method === 'POST' && request.routeOptions.url === HOOK_ROUTE && reply.statusCode === 200 && Array.isArray(answer?.cards)) {
+      const service = serviceLabel(request);
+      for (const card of answer.cards as CardLike[]) {
+        const code = card.source?.topic?.code;
+        const indicator = card.indicator;
+        countCard(
+          service,
+          typeof code === 'string' && topics.has(code) ? code : OTHER,
+          typeof indicator === 'string' && INDICATORS.has(indicator) ? indicator : OTHER,
+        );
+      }
     }
-    return payload;
+    done(null, payload);
   });
 
   // Scraped every few seconds: kept out of the info log, like the probes.

@@ -57,24 +57,24 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
 
   // onRequest: a caller is authenticated before its body is read. CORS's own onRequest (registered above) has
   // already answered preflights, which carry no token.
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    if (!verifier) return;
-    const path = request.url.split('?')[0] ?? request.url;
-    let client: Awaited<ReturnType<JwtVerifier['verify']>>;
-    try {
-      client = await verifier.verify(request.headers.authorization, expectedAudiences(config.auth.publicBaseUrls, path));
-    } catch (err) {
-      if (err instanceof CdsError) throw err;
-      // Fail closed: a token whose checking itself failed is refused, and the failure logged (never the token).
-      request.log.error(
-        { err: { type: (err as Error | undefined)?.name, stack: (err as Error | undefined)?.stack } },
-        'token verification failed unexpectedly',
-      );
-      throw new Unauthorized('The token could not be verified');
-    }
-    request.cdsClientIss = client.iss;
-    request.log.info({ iss: client.iss }, 'client authenticated');
-  });
+  if (verifier)
+    app.addHook('onRequest', async (request: FastifyRequest) => {
+      const path = request.url.split('?')[0] ?? request.url;
+      let client: Awaited<ReturnType<JwtVerifier['verify']>>;
+      try {
+        client = await verifier.verify(request.headers.authorization, expectedAudiences(config.auth.publicBaseUrls, path));
+      } catch (err) {
+        if (err instanceof CdsError) throw err;
+        // Fail closed: a token whose checking itself failed is refused, and the failure logged (never the token).
+        request.log.error(
+          { err: { type: (err as Error | undefined)?.name, stack: (err as Error | undefined)?.stack } },
+          'token verification failed unexpectedly',
+        );
+        throw new Unauthorized('The token could not be verified');
+      }
+      request.cdsClientIss = client.iss;
+      request.log.info({ iss: client.iss }, 'client authenticated');
+    });
 
   // Per client: the verified issuer when auth is on (an EHR is one client however many addresses it calls from),
   // else the address. Counted in preParsing: after authentication, before the body is read.
@@ -94,9 +94,9 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
   }
 
   // Answers carry patient-derived advice: no cache may keep them.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 
   app.get('/cds-services', async () => discovery);

@@ -1,17 +1,22 @@
+import { sql } from 'kysely';
 import type { StoreDb } from './db.js';
 import type { CardsTable } from './schema.js';
 
 /** One card as it was returned: who asked (hook instance, hashed patient), which rule, when. No card text. */
 export type ShownCard = CardsTable;
 
-/** Records the cards of one answer (a re-sent uuid is kept as first recorded). */
+/**
+ * Records a batch of cards (a re-sent uuid is kept as first recorded). One column array per parameter: the
+ * statement is the same whatever the batch size, so the database parses seven arrays, not a VALUES list of
+ * seven parameters per row.
+ */
 export async function recordCards(db: StoreDb, cards: readonly ShownCard[]): Promise<void> {
   if (cards.length === 0) return;
-  await db
-    .insertInto('cards')
-    .values([...cards])
-    .onConflict((oc) => oc.column('uuid').doNothing())
-    .execute();
+  const column = <K extends keyof ShownCard>(key: K) => cards.map((c) => c[key]);
+  await sql`insert into cards (uuid, service_id, rule_id, indicator, hook_instance, patient_hash, shown_at)
+    select * from unnest(${column('uuid')}::text[], ${column('service_id')}::text[], ${column('rule_id')}::text[], ${column('indicator')}::text[],
+      ${column('hook_instance')}::text[], ${column('patient_hash')}::text[], ${cards.map((c) => c.shown_at.toISOString())}::timestamptz[])
+    on conflict (uuid) do nothing`.execute(db);
 }
 
 /**

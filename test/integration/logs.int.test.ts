@@ -108,6 +108,13 @@ describe('log lines of an integration run', () => {
     expect(records.some((r) => r.msg === 'feedback received')).toBe(true);
     const refused = records.filter((r) => r.msg === 'request refused').map((r) => r.status);
     expect(refused).toEqual(expect.arrayContaining([400, 401, 412]));
+    // One access line per request, with its status and time; Fastify's own two lines are off.
+    const completed = records.filter((r) => r.msg === 'request completed');
+    expect(records.some((r) => r.msg === 'incoming request')).toBe(false);
+    expect(new Set(completed.map((r) => r.reqId)).size).toBe(completed.length);
+    expect(completed.length).toBeGreaterThanOrEqual(Object.keys(statuses).length);
+    expect(completed.map((r) => (r.res as { statusCode: number }).statusCode)).toEqual(expect.arrayContaining([200, 400, 401, 412]));
+    expect(completed.every((r) => typeof r.responseTime === 'number' && (r.req as { method?: string }).method !== undefined)).toBe(true);
   });
 
   it('has no patient name, identifier, id, birth date or resource text', () => {

@@ -67,7 +67,7 @@ describe('review API: analytics table', () => {
       overrideReasons: [{ code: 'prescribed-for-another-cancer', display: 'Prescribed for another cancer', count: 1 }],
     });
     const logs = service.logRecords();
-    const read = logs.find((r) => r.msg === 'incoming request' && (r.req as { url?: string } | undefined)?.url === '/analytics/rules');
+    const read = logs.find((r) => r.msg === 'request completed' && (r.req as { url?: string } | undefined)?.url === '/analytics/rules');
     expect(logs.find((r) => r.reqId === read?.reqId && r.msg === 'client authenticated')).toMatchObject({ iss: 'urn:nec-cds:review' });
   });
 
