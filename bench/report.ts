@@ -86,7 +86,7 @@ export function renderMarkdown(results: BenchResults): string {
   const g = evaluateGoals(results);
   const c = results.settings.connections;
   const pv = results.main.find((r) => r.name.startsWith('(2)') && r.connections === c && r.variant === undefined);
-  const capped = results.main.find((r) => r.variant !== undefined);
+  const embedded = results.main.find((r) => r.variant !== undefined);
   const [b1, b2] = g.base.runs;
   const drift = b1 && b2 ? Math.abs(b1.rps - b2.rps) / mean([b1.rps, b2.rps]) : 0;
   const perRequest = pv ? 1e6 / pv.rps : Number.NaN;
@@ -104,6 +104,7 @@ export function renderMarkdown(results: BenchResults): string {
       .join(
         ', ',
       )}: **auth off** (see "JWT verification" for its cost), no rate limit (it would answer 429 to a load tool), logs at \`info\` written to /dev/null, clinical clock pinned to the fixtures' date (the golden tests' cards).`,
+    `- Database of the service in (2)–(4), the scale curve and the parallel fetch: ${results.database}.`,
     `- Bare route (1): a Fastify POST route in its own process, same body limit and JSON parser, answering the service's own answer for that body (same size, serialised on each request).`,
     '',
     '## Goals (ratios to the bare route in this run)',
@@ -115,12 +116,12 @@ export function renderMarkdown(results: BenchResults): string {
     `| scale curve: every size ≥ 0.5 × the bare route on the same body | lowest ${f2(g.scaleRatio.value)} × | ${verdict(g.scaleRatio.ok)} |`,
     `| scale curve: µs per resource flat or falling (each size ≤ ${FLAT_TOLERANCE} × the previous) | ${results.scale.map((p) => f1(p.usPerResource.service)).join(' → ')} µs | ${verdict(g.scaleFlat.ok)} |`,
     `| missing prefetch: hook latency ≤ 1.3 × the slowest single FHIR query | worst ${f2(g.parallel.value)} × | ${verdict(g.parallel.ok)} |`,
-    `| peak RSS under load ≤ 150 MB (service as deployed, scenarios (2)–(4)) | ${mb(g.rss.value)} MB | ${verdict(g.rss.ok)} |`,
+    `| peak RSS under load ≤ 150 MB (service as deployed: PostgreSQL, the image's NODE_OPTIONS; scenarios (2)–(4), scale curve excluded) | ${mb(g.rss.value)} MB | ${verdict(g.rss.ok)} |`,
     '',
     `What the service adds per resource over the bare route (ours − bare, µs): ${results.scale.map((p) => f1(p.usPerResource.service - p.usPerResource.bare)).join(' → ')}.`,
     '',
-    capped
-      ? `With \`${capped.variant}\` (not deployed yet; see the (2) row carrying it): peak RSS ${mb(capped.memory.after.peakRss)} MB at ${f1(capped.rps)} req/s (${f2(capped.rps / g.base.rps)} × (1)), p99 ${ms(capped.latencyMs.p99)} ms.`
+    embedded
+      ? `With the ${embedded.variant} (the (2) row carrying it): ${f1(embedded.rps)} req/s (${f2(embedded.rps / g.base.rps)} × (1)), p99 ${ms(embedded.latencyMs.p99)} ms, peak RSS ${mb(embedded.memory.after.peakRss)} MB: PGlite is a PostgreSQL compiled to WebAssembly, in the service's own process (README, "Memory of the embedded database").`
       : '',
     '',
     `Baseline (1) is the mean of the bare runs at ${c} connections before and after the service runs: ${f1(g.base.rps)} req/s, p99 ${ms(g.base.p99)} ms${b1 && b2 ? ` (the two runs differ by ${(drift * 100).toFixed(0)} %${drift > 0.15 ? ': **noisy machine, read the ratios with care**' : ''})` : ''}.`,

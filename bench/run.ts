@@ -7,7 +7,7 @@
  *   tsx bench/run.ts --out DIR    write the results elsewhere
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import autocannon, { type Result } from 'autocannon';
 import { buildForBench } from './build.js';
 import { CLINICAL_NOW, fixtureResources, fullPrefetch, orderSignChemoBody, PREFETCH_KEYS, patientViewBody, queryOf, scaledPatient } from './bodies.js';
 import { type JwtResult, measureJwt } from './jwt.js';
+import { type BenchDatabase, deployedNodeOptions, startPostgres } from './postgres.js';
 import { type FhirServer, type Memory, startFhirServer, startTarget, type Target } from './processes.js';
 import { renderMarkdown } from './report.js';
 
@@ -58,9 +59,11 @@ export const settings = smoke
     };
 
 const BODY_LIMIT = String(64 * 1024 * 1024);
-/** Tried alongside the deployed configuration: V8's old generation capped (the default lets it grow past 200 MB). */
-const HEAP_CAP = '--max-old-space-size=96';
-/** The service as deployed, except: auth off (see README), no rate limit (it would answer 429 to the load tool). */
+/**
+ * The service's settings in every run, as deployed except: auth off (see README), no rate limit (it would answer 429
+ * to the load tool), NODE_ENV=development (production refuses auth off and the http FHIR server of (3)), so the
+ * review page, on by default outside production, is turned off as in production.
+ */
 const SERVICE_ENV: Record<string, string> = {
   CDS_AUTH: 'disabled',
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
@@ -68,6 +71,8 @@ const SERVICE_ENV: Record<string, string> = {
   BODY_LIMIT_BYTES: BODY_LIMIT,
   BENCH_CLINICAL_NOW: CLINICAL_NOW,
   NODE_ENV: 'development',
+  REVIEW_UI: 'disabled',
+  PATIENT_HASH_SALT: 'bench-patient-hash-salt-0123456789',
 };
 
 export interface LoadResult {
@@ -115,6 +120,8 @@ export interface BenchResults {
   commit: string;
   settings: typeof settings;
   serviceEnv: Record<string, string>;
+  /** The service's database in the main runs: PostgreSQL as deployed, or why not. */
+  database: string;
   responses: Record<string, { status: number; bytes: number; cards: string[] }>;
   main: LoadResult[];
   scale: ScalePoint[];
@@ -253,10 +260,26 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
+  let database: BenchDatabase | undefined;
+  let databaseNote: string;
+  try {
+    database = startPostgres();
+    databaseNote = database.origin;
+  } catch (err) {
+    databaseNote = `the embedded PGlite (no PostgreSQL could be started: ${((err as Error).message.split('\n')[0] ?? '').slice(0, 200)}); the RSS goal is then not the deployed configuration's`;
+    log(`no PostgreSQL: ${databaseNote}`);
+  }
+  // As deployed (deploy/k8s): PostgreSQL, and the V8 limits of the image.
+  const deployedEnv: Record<string, string> = {
+    ...SERVICE_ENV,
+    NODE_OPTIONS: deployedNodeOptions(),
+    ...(database ? { DATABASE_URL: database.url } : {}),
+  };
+  const pgliteDir = mkdtempSync(join(os.tmpdir(), 'nec-cds-bench-pglite-'));
   try {
     const build = buildForBench();
     const [service, bare, fhir, slowFhir] = await Promise.all([
-      startTarget(build, 'service', SERVICE_ENV),
+      startTarget(build, 'service', deployedEnv),
       startTarget(build, 'bare', { BODY_LIMIT_BYTES: BODY_LIMIT }),
       startFhirServer(build, 0),
       startFhirServer(build, settings.delayMs),
@@ -306,13 +329,14 @@ async function main(): Promise<void> {
       responses['order-sign, chemotherapy draft']!.bytes,
     );
     await run('(1) bare route, seed-000 body (again, for drift)', bare, '/bare/seed', bodies.full, fullBytes);
-    // The same as (2) in a service whose V8 old generation is capped: the recommended deployment flag for the RSS goal.
-    const capped = await startTarget(build, 'service', { ...SERVICE_ENV, NODE_OPTIONS: HEAP_CAP });
-    children.push(capped);
-    await post(`${capped.url}${pv}`, bodies.full);
-    const cappedRun = await load(
-      `(2) nec-patient-view, seed-000, full prefetch, NODE_OPTIONS=${HEAP_CAP}`,
-      capped,
+    // `npm start` without DATABASE_URL: the embedded PGlite in a folder, V8's default limits.
+    const PGLITE = 'embedded PGlite store, default V8 limits (npm start without DATABASE_URL)';
+    const embedded = await startTarget(build, 'service', { ...SERVICE_ENV, DATABASE_DIR: join(pgliteDir, 'data') });
+    children.push(embedded);
+    await post(`${embedded.url}${pv}`, bodies.full);
+    const embeddedRun = await load(
+      `(2) nec-patient-view, seed-000, full prefetch, ${PGLITE}`,
+      embedded,
       pv,
       bodies.full,
       fullBytes,
@@ -320,8 +344,8 @@ async function main(): Promise<void> {
       settings.duration,
       settings.warmup,
     );
-    main.push({ ...cappedRun, variant: `NODE_OPTIONS=${HEAP_CAP}` });
-    await capped.stop();
+    main.push({ ...embeddedRun, variant: PGLITE });
+    await embedded.stop();
     if (settings.highConnections > 0) {
       await run(`(1) bare route, seed-000 body`, bare, '/bare/seed', bodies.full, fullBytes, settings.highConnections);
       await run(`(2) nec-patient-view, seed-000, full prefetch`, service, pv, bodies.full, fullBytes, settings.highConnections);
@@ -407,7 +431,8 @@ async function main(): Promise<void> {
       node: process.version,
       commit: gitCommit(),
       settings,
-      serviceEnv: SERVICE_ENV,
+      serviceEnv: database ? { ...deployedEnv, DATABASE_URL: 'postgres://…@127.0.0.1/… (below)' } : deployedEnv,
+      database: databaseNote,
       responses,
       main,
       scale,
@@ -421,6 +446,8 @@ async function main(): Promise<void> {
     log(`written: ${join(outDir, 'RESULTS.md')} and results.json (${Math.round((Date.now() - started) / 1000)} s)`);
   } finally {
     await stopAll();
+    database?.stop();
+    rmSync(pgliteDir, { recursive: true, force: true });
   }
   if (failures.length > 0) {
     log(`FAILED:\n  ${failures.join('\n  ')}`);
