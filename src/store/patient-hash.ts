@@ -6,8 +6,20 @@ import { createHmac, randomBytes } from 'node:crypto';
  */
 export type PatientHasher = (patientId: string) => string;
 
+/** Hashes of the patients seen lately, kept in memory (only there): a chart is opened, then ordered on, within minutes. */
+const RECENT_PATIENTS = 1000;
+
 export function patientHasher(salt: string): PatientHasher {
-  return (patientId) => createHmac('sha256', salt).update(patientId).digest('hex');
+  const recent = new Map<string, string>();
+  return (patientId) => {
+    let hash = recent.get(patientId);
+    if (hash === undefined) {
+      hash = createHmac('sha256', salt).update(patientId).digest('hex');
+      if (recent.size >= RECENT_PATIENTS) recent.delete(recent.keys().next().value as string);
+      recent.set(patientId, hash);
+    }
+    return hash;
+  };
 }
 
 /** A salt for one run of the service when none is configured (development): snoozes then last until restart. */
