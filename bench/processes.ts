@@ -44,10 +44,16 @@ function stopper(proc: ChildProcess): () => Promise<void> {
  * Forks bench/target.ts (`service` or `bare`) and waits for it to listen.
  * @param env - added to the environment (the service's configuration)
  */
-export async function startTarget(build: Build, kind: 'service' | 'bare', env: Record<string, string>): Promise<Target> {
+export async function startTarget(
+  build: Build,
+  kind: 'service' | 'bare',
+  env: Record<string, string>,
+  cpuProfileDir = process.env.BENCH_CPU_PROF,
+): Promise<Target> {
   const proc = fork(build.target, [], {
     cwd: repoRoot,
-    execArgv: process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
+    // With a folder: V8's CPU profile of the whole process, written there when it exits.
+    execArgv: cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [],
     env: { ...process.env, ...env, BENCH_TARGET: kind },
     // The service logs JSON lines on stdout at LOG_LEVEL: written, as in production, to /dev/null here.
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

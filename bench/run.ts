@@ -16,6 +16,7 @@ import autocannon, { type Result } from 'autocannon';
 import { buildForBench } from './build.js';
 import { CLINICAL_NOW, fixtureResources, fullPrefetch, orderSignChemoBody, PREFETCH_KEYS, patientViewBody, queryOf, scaledPatient } from './bodies.js';
 import { type JwtResult, measureJwt } from './jwt.js';
+import { type LayerProfile, profileLayers } from './layers.js';
 import { type BenchDatabase, deployedNodeOptions, startPostgres } from './postgres.js';
 import { type FhirServer, type Memory, startFhirServer, startTarget, type Target } from './processes.js';
 import { renderMarkdown } from './report.js';
@@ -41,6 +42,7 @@ export const settings = smoke
       parallelKeys: [1, 3, 9],
       parallelSamples: 2,
       jwtTokens: 50,
+      layerSeconds: 1,
     }
   : {
       mode: 'full' as const,
@@ -56,6 +58,7 @@ export const settings = smoke
       parallelKeys: [1, 3, 9],
       parallelSamples: 30,
       jwtTokens: 2000,
+      layerSeconds: 8,
     };
 
 const BODY_LIMIT = String(64 * 1024 * 1024);
@@ -127,6 +130,8 @@ export interface BenchResults {
   scale: ScalePoint[];
   parallel: { delayMs: number; points: ParallelPoint[] };
   jwt: JwtResult[];
+  /** Where the main thread's time goes in (2) and (1): sampled by V8's profiler during a load of their own. */
+  layers: { service: LayerProfile; bare: LayerProfile };
   failures: string[];
 }
 
@@ -417,6 +422,18 @@ async function main(): Promise<void> {
       log(`  ${algorithm} verify: mean ${r.verifyMicros.mean.toFixed(0)} µs, p99 ${r.verifyMicros.p99.toFixed(0)} µs`);
     }
 
+    log(`where the time goes (${settings.layerSeconds} s under V8's CPU profiler each):`);
+    const layers = {
+      service: await profileLayers(build, 'service', deployedEnv, pv, bodies.full, settings.layerSeconds),
+      bare: await profileLayers(build, 'bare', { BODY_LIMIT_BYTES: BODY_LIMIT }, '/bare/seed', bodies.full, settings.layerSeconds, (t) =>
+        t.setBareResponse('seed', fullAnswer),
+      ),
+    };
+    for (const [name, profile] of Object.entries(layers)) {
+      const total = profile.layers.reduce((sum, [, us]) => sum + us, 0);
+      log(`  ${name}: ${total.toFixed(0)} µs of main thread per request (${profile.requests} requests)`);
+    }
+
     const results: BenchResults = {
       mode: settings.mode,
       date: new Date(started).toISOString(),
@@ -438,6 +455,7 @@ async function main(): Promise<void> {
       scale,
       parallel: { delayMs: settings.delayMs, points },
       jwt,
+      layers,
       failures,
     };
     mkdirSync(outDir, { recursive: true });
