@@ -86,15 +86,19 @@ async function assembleApp(config: Config, deps: AppDeps, store: Store) {
     http: { headersTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(limits.requestTimeoutMs / 4))) },
     requestIdHeader: false,
     genReqId: () => deps.newId(),
-    // One access line per request (onResponse below), not Fastify's two: logging is on every call's path.
+    // One log line per request (onSend below: written before the answer leaves, so whoever receives the answer can
+    // already read the line), not Fastify's two.
     disableRequestLogging: true,
   });
-  app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      { req: { method: request.method, url: request.url, remoteAddress: request.ip }, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
-      'request completed',
-    );
-    done();
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const access = {
+      req: { method: request.method, url: request.url, remoteAddress: request.ip },
+      res: { statusCode: reply.statusCode },
+      responseTime: reply.elapsedTime,
+    };
+    if (request.hookAnswer) request.log.info({ ...access, ...request.hookAnswer }, 'hook answered');
+    else request.log.info(access, 'request completed');
+    done(null, payload);
   });
   app.setErrorHandler(cdsErrorHandler);
   app.setNotFoundHandler(notFoundHandler);

@@ -17,6 +17,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The verified JWT issuer of the caller (auth on), the rate limit's key. */
     cdsClientIss?: string;
+    /** A hook call's outcome, for its access log line ("hook answered"): never PHI. */
+    hookAnswer?: Record<string, unknown>;
   }
 }
 
@@ -140,10 +142,7 @@ export async function cdsHooksPlugin(app: FastifyInstance, opts: CdsHooksOptions
       },
       result.cards,
     );
-    request.log.info(
-      { hookInstance: body.hookInstance, service: service.id, ...result.stats, cards: answer.cards.length, snoozed: answer.snoozed },
-      'hook answered',
-    );
+    request.hookAnswer = { hookInstance: body.hookInstance, service: service.id, ...result.stats, cards: answer.cards.length, snoozed: answer.snoozed };
     return { cards: answer.cards };
   });
 
