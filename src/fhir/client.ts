@@ -42,8 +42,8 @@ export interface FhirClientOptions {
   pageCap: number;
   /** A read, or a search with all its pages, larger than this is not read (default 10 MiB). */
   maxResponseBytes?: number;
-  /** The hook's overall deadline: when it aborts, every query still running stops. */
-  signal?: AbortSignal;
+  /** The hook's overall deadline: when its signal aborts, every query still running stops (read at the first query). */
+  deadline?: { readonly signal: AbortSignal };
   /** Told of every read or search (all pages) that failed, once per query. */
   onFailure?: (failure: FhirFailure) => void;
 }
@@ -109,7 +109,8 @@ export function createFhirClient(opts: FhirClientOptions): FhirClient {
 
   function querySignal(): QuerySignal {
     const timeout = AbortSignal.timeout(opts.timeoutMs);
-    return opts.signal ? { signal: AbortSignal.any([timeout, opts.signal]), timeout, hook: opts.signal, bytes: 0 } : { signal: timeout, timeout, bytes: 0 };
+    const hook = opts.deadline?.signal;
+    return hook ? { signal: AbortSignal.any([timeout, hook]), timeout, hook, bytes: 0 } : { signal: timeout, timeout, bytes: 0 };
   }
 
   /** The body as text, refused as soon as the query's pages together pass the size cap (declared or counted). */

@@ -25,7 +25,7 @@ export interface PrefetchInput {
    * The hook's deadline: when it aborts, queries still running are stopped, named in `unreadable`, and whatever
    * they deliver later is ignored.
    */
-  deadline?: AbortSignal;
+  deadline?: FhirDeadline;
 }
 
 export interface PrefetchResult {
@@ -109,7 +109,7 @@ export async function resolvePrefetch(input: PrefetchInput): Promise<PrefetchRes
   const resources = new ResourceSet();
   const unreadable: string[] = [];
   const client = input.fhirServer
-    ? createFhirClient({ ...input.client, baseUrl: input.fhirServer, accessToken: input.accessToken, ...(input.deadline ? { signal: input.deadline } : {}) })
+    ? createFhirClient({ ...input.client, baseUrl: input.fhirServer, accessToken: input.accessToken, ...(input.deadline ? { deadline: input.deadline } : {}) })
     : undefined;
 
   const toFetch: { template: PrefetchTemplate; url: string }[] = [];
@@ -169,6 +169,37 @@ export async function resolvePrefetch(input: PrefetchInput): Promise<PrefetchRes
 }
 
 /**
+ * The share of the hook's deadline its FHIR queries may take. Its signal (an AbortController and a timer) is made
+ * when a query first needs it: most calls bring all their data in the prefetch and query nothing.
+ */
+export class FhirDeadline {
+  private controller: AbortController | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly endsAt: number;
+
+  constructor(budgetMs: number) {
+    this.endsAt = performance.now() + budgetMs;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      const controller = new AbortController();
+      this.controller = controller;
+      const left = this.endsAt - performance.now();
+      if (left <= 0) controller.abort();
+      else this.timer = setTimeout(() => controller.abort(), left);
+    }
+    return this.controller.signal;
+  }
+
+  /** Stops the queries still running (the call has been answered), with `reason` as the signal's reason. */
+  end(reason: unknown): void {
+    clearTimeout(this.timer);
+    this.controller?.abort(reason);
+  }
+}
+
+/**
  * Queries run in parallel against a deadline. A query that settles in time hands its result (or failure) to its
  * handlers; at the deadline, the ones still running get their failure handler with the deadline as the reason,
  * and whatever they deliver later is dropped, so the hook can answer with what it has.
@@ -179,7 +210,7 @@ export class DeadlineTasks {
   private closed = false;
   private next = 0;
 
-  constructor(private readonly deadline: AbortSignal | undefined) {}
+  constructor(private readonly deadline: FhirDeadline | undefined) {}
 
   /**
    * Starts one query.
@@ -208,8 +239,8 @@ export class DeadlineTasks {
   /** Resolves when every query has settled, or at the deadline. */
   async settled(): Promise<void> {
     const all = Promise.all(this.running).then(() => undefined);
-    const deadline = this.deadline;
-    if (!deadline || this.pending.size === 0) return all;
+    if (!this.deadline || this.pending.size === 0) return all;
+    const deadline = this.deadline.signal;
     await new Promise<void>((resolve) => {
       const onAbort = () => {
         this.closed = true;

@@ -5,7 +5,7 @@ import type { Rule } from '../engine/recommendation.js';
 import { runRules } from '../engine/run.js';
 import { unresolvedMedicationRefs } from '../fhir/extract/medication.js';
 import { buildPicture } from '../fhir/picture.js';
-import { DeadlineTasks, resolvePrefetch } from '../fhir/prefetch.js';
+import { DeadlineTasks, FhirDeadline, resolvePrefetch } from '../fhir/prefetch.js';
 import { entriesOf, ResourceSet } from '../fhir/resources.js';
 import type { Terminology } from '../fhir/terminology.js';
 import { HOOK_DEADLINE_MESSAGE, type FhirClient, type FhirClientOptions } from '../fhir/client.js';
@@ -40,10 +40,7 @@ export interface HookResult {
   failure?: { stage: 'picture' | 'advice'; error: unknown };
 }
 
-/**
- * Why the queries still running when the hook has answered are stopped. One value made once: `abort()` without a
- * reason would build (and capture a stack for) a DOMException on every call.
- */
+/** Why the queries still running when the hook has answered are stopped (made once, not an exception per call). */
 const ANSWERED = new Error('the hook call has been answered');
 
 const RECORDS_UNREADABLE = 'the patient’s records: they could not be read as a whole (the error was logged for the service’s maintainers)';
@@ -59,7 +56,7 @@ function fhirBudgetMs(hookDeadlineMs: number, elapsedMs: number): number {
 }
 
 /** Reads, in parallel, the separate Medication resources that orders, statements and administrations point to. */
-async function resolveMedications(set: ResourceSet, drafts: Bundle | undefined, client: FhirClient | undefined, unreadable: string[], deadline: AbortSignal) {
+async function resolveMedications(set: ResourceSet, drafts: Bundle | undefined, client: FhirClient | undefined, unreadable: string[], deadline: FhirDeadline) {
   const requests = [
     ...set.ofType<MedicationRequest>('MedicationRequest'),
     ...set.ofType<MedicationStatement>('MedicationStatement'),
@@ -72,7 +69,7 @@ async function resolveMedications(set: ResourceSet, drafts: Bundle | undefined, 
     unreadable.push(`medication details (${refs.length} referenced Medication resource(s) were not sent and no FHIR server was given)`);
     return;
   }
-  if (deadline.aborted) {
+  if (deadline.signal.aborted) {
     unreadable.push(`medication details (${refs.length} referenced Medication resource(s)): ${HOOK_DEADLINE_MESSAGE}`);
     return;
   }
@@ -100,17 +97,15 @@ async function resolveMedications(set: ResourceSet, drafts: Bundle | undefined, 
  * @param elapsedMs - time the request has already spent (reading, authentication) before this call
  */
 export async function evaluateHook(service: ServiceDefinition, request: HookRequest, deps: EvaluateDeps, elapsedMs = 0): Promise<HookResult> {
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), fhirBudgetMs(deps.hookDeadlineMs, elapsedMs));
+  const deadline = new FhirDeadline(fhirBudgetMs(deps.hookDeadlineMs, elapsedMs));
   try {
-    return await evaluateWithin(service, request, deps, deadline.signal);
+    return await evaluateWithin(service, request, deps, deadline);
   } finally {
-    clearTimeout(timer);
-    deadline.abort(ANSWERED); // stops whatever FHIR query is still running
+    deadline.end(ANSWERED); // stops whatever FHIR query is still running
   }
 }
 
-async function evaluateWithin(service: ServiceDefinition, request: HookRequest, deps: EvaluateDeps, deadline: AbortSignal): Promise<HookResult> {
+async function evaluateWithin(service: ServiceDefinition, request: HookRequest, deps: EvaluateDeps, deadline: FhirDeadline): Promise<HookResult> {
   const now = deps.now();
   const context = request.context as Record<string, unknown> & { patientId: string; draftOrders?: Bundle; selections?: string[] };
   // draftOrders and selections are validated only for the order hooks; elsewhere they are not part of the context.
