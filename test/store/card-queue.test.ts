@@ -45,6 +45,19 @@ describe('card queue', () => {
     await queue.close();
   });
 
+  it('writes every field as given: quotes, commas, braces and non-ASCII in a hook instance, milliseconds of the time', async () => {
+    const queue = createCardQueue(db, () => undefined);
+    const row = {
+      ...rows(1, 'exact')[0]!,
+      hook_instance: `a "quoted", {braced} ’hook’ \\ é — ${'x'.repeat(60)}`,
+      shown_at: new Date('2026-11-23T09:00:00.123Z'),
+    };
+    queue.add([row]);
+    await queue.flush();
+    expect(await db.selectFrom('cards').selectAll().where('uuid', '=', row.uuid).executeTakeFirstOrThrow()).toEqual(row);
+    await queue.close();
+  });
+
   it('flush() writes everything queued before it, in batches (1,234 rows)', async () => {
     const queue = createCardQueue(db, () => undefined);
     for (let i = 0; i < 10; i++) queue.add(rows(123, 'many'));
