@@ -69,9 +69,9 @@ COPY src/review/assets ./src/review/assets
 # The embedded PostgreSQL (PGlite) keeps cards, feedback and snoozes in /app/data/pglite when DATABASE_URL is unset:
 # the one folder the `node` user may write (mount a volume there to keep it across containers).
 RUN mkdir -p /app/data && chown node:node /app/data
-# V8's heap held small (bench/README.md, "Memory under load"): old space 96 MB, young semi-spaces 8 MB.
+# V8's heap held small (bench/README.md, "Memory under load"): old space 96 MB, young semi-spaces 4 MB.
 ENV DATABASE_DIR=/app/data/pglite \
-    NODE_OPTIONS="--max-old-space-size=96 --max-semi-space-size=8"
+    NODE_OPTIONS="--max-old-space-size=96 --max-semi-space-size=4"
 VOLUME ["/app/data"]
 USER node
 EXPOSE 3000

@@ -194,7 +194,7 @@ async function load(
   if (r.errors > 0 || r.non2xx > 0) failures.push(`${name}: ${r.errors} errors, ${r.non2xx} non-2xx answers`);
   if (requests === 0) failures.push(`${name}: no request completed`);
   log(
-    `  ${name.padEnd(58)} ${result.rps.toFixed(1).padStart(8)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  peak RSS ${(after.peakRss / 2 ** 20).toFixed(0)} MB`,
+    `  ${name.padEnd(58)} ${result.rps.toFixed(1).padStart(8)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  peak RSS ${(after.peakRss / 2 ** 20).toFixed(0)} MiB`,
   );
   return result;
 }
