@@ -101,8 +101,10 @@ export interface ScalePoint {
   requestBytes: number;
   bare: LoadResult;
   service: LoadResult;
+  /** The same service with V8's default heap limits (no NODE_OPTIONS): how the cost grows without the image's GC limits. */
+  serviceDefaultHeap: LoadResult;
   /** Time per request (1 / req/s) divided by the resources in the request. */
-  usPerResource: { service: number; bare: number };
+  usPerResource: { service: number; bare: number; serviceDefaultHeap: number };
   ratio: number;
 }
 
@@ -358,6 +360,9 @@ async function main(): Promise<void> {
 
     log(`scale curve (${runLength(settings.scaleDuration, settings.scaleWarmup)}):`);
     const scale: ScalePoint[] = [];
+    const { NODE_OPTIONS: _deployedHeap, ...defaultHeapEnv } = deployedEnv;
+    const defaultHeap = await startTarget(build, 'service', defaultHeapEnv);
+    children.push(defaultHeap);
     for (const observations of settings.scaleSizes) {
       const resources = scaledPatient(observations);
       const body = JSON.stringify(patientViewBody(fullPrefetch(resources)));
@@ -385,6 +390,16 @@ async function main(): Promise<void> {
         settings.scaleDuration,
         settings.scaleWarmup,
       );
+      const defaultHeapResult = await load(
+        `nec-patient-view, ${observations} Observations, V8 default heap limits`,
+        defaultHeap,
+        pv,
+        body,
+        bytes,
+        c,
+        settings.scaleDuration,
+        settings.scaleWarmup,
+      );
       const count = resources.length;
       scale.push({
         observations,
@@ -392,10 +407,17 @@ async function main(): Promise<void> {
         requestBytes: Buffer.byteLength(body),
         bare: bareResult,
         service: serviceResult,
-        usPerResource: { service: 1e6 / serviceResult.rps / count, bare: 1e6 / bareResult.rps / count },
+        serviceDefaultHeap: defaultHeapResult,
+        usPerResource: {
+          service: 1e6 / serviceResult.rps / count,
+          bare: 1e6 / bareResult.rps / count,
+          serviceDefaultHeap: 1e6 / defaultHeapResult.rps / count,
+        },
         ratio: serviceResult.rps / bareResult.rps,
       });
     }
+
+    await defaultHeap.stop();
 
     log(`parallel fetch (FHIR server answering every request ${settings.delayMs} ms late, ${settings.parallelSamples} calls each):`);
     const order = [
