@@ -336,6 +336,18 @@ async function main(): Promise<void> {
       responses['order-sign, chemotherapy draft']!.bytes,
     );
     await run('(1) bare route, seed-000 body (again, for drift)', bare, '/bare/seed', bodies.full, fullBytes);
+    log(`where the time goes (${settings.layerSeconds} s under V8's CPU profiler each):`);
+    const layers = {
+      service: await profileLayers(build, 'service', deployedEnv, pv, bodies.full, settings.layerSeconds),
+      bare: await profileLayers(build, 'bare', { BODY_LIMIT_BYTES: BODY_LIMIT }, '/bare/seed', bodies.full, settings.layerSeconds, (t) =>
+        t.setBareResponse('seed', fullAnswer),
+      ),
+    };
+    for (const [name, profile] of Object.entries(layers)) {
+      const total = profile.layers.reduce((sum, [, us]) => sum + us, 0);
+      log(`  ${name}: ${total.toFixed(0)} µs of main thread per request (${profile.requests} requests)`);
+    }
+
     // `npm start` without DATABASE_URL: the embedded PGlite in a folder, V8's default limits.
     const PGLITE = 'embedded PGlite store, default V8 limits (npm start without DATABASE_URL)';
     const embedded = await startTarget(build, 'service', { ...SERVICE_ENV, DATABASE_DIR: join(pgliteDir, 'data') });
@@ -442,18 +454,6 @@ async function main(): Promise<void> {
       const r = await measureJwt(settings.jwtTokens, algorithm);
       jwt.push(r);
       log(`  ${algorithm} verify: mean ${r.verifyMicros.mean.toFixed(0)} µs, p99 ${r.verifyMicros.p99.toFixed(0)} µs`);
-    }
-
-    log(`where the time goes (${settings.layerSeconds} s under V8's CPU profiler each):`);
-    const layers = {
-      service: await profileLayers(build, 'service', deployedEnv, pv, bodies.full, settings.layerSeconds),
-      bare: await profileLayers(build, 'bare', { BODY_LIMIT_BYTES: BODY_LIMIT }, '/bare/seed', bodies.full, settings.layerSeconds, (t) =>
-        t.setBareResponse('seed', fullAnswer),
-      ),
-    };
-    for (const [name, profile] of Object.entries(layers)) {
-      const total = profile.layers.reduce((sum, [, us]) => sum + us, 0);
-      log(`  ${name}: ${total.toFixed(0)} µs of main thread per request (${profile.requests} requests)`);
     }
 
     const results: BenchResults = {
