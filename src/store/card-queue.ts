@@ -26,7 +26,13 @@ export interface CardQueue {
   readonly dropped: number;
 }
 
-export function createCardQueue(db: StoreDb, onFailure: (err: unknown, pending: number) => void): CardQueue {
+/** How the queue stands when a write fails: rows waiting, and rows dropped since start. */
+export interface QueueState {
+  waiting: number;
+  dropped: number;
+}
+
+export function createCardQueue(db: StoreDb, onFailure: (err: unknown, state: QueueState) => void): CardQueue {
   let queue: ShownCard[] = [];
   let dropped = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -60,7 +66,7 @@ export function createCardQueue(db: StoreDb, onFailure: (err: unknown, pending: 
         failing = true;
         queue = [...batch, ...queue];
         capped();
-        onFailure(err, queue.length);
+        onFailure(err, { waiting: queue.length, dropped });
         schedule(RETRY_MS);
         return;
       }

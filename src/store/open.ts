@@ -31,9 +31,12 @@ export async function openStore(config: StoreConfig, log: Logger, shared?: Store
     snoozeDays: config.snoozeDays,
     ownsDb: !shared,
     ...(config.databaseUrl && !shared ? { listenUrl: config.databaseUrl } : {}),
-    onBackgroundFailure: (what, err) =>
+    onBackgroundFailure: (what, err, queue) =>
       log.error(
-        { failure: { type: (err as Error | undefined)?.name, message: (err as Error | undefined)?.message } },
+        {
+          failure: { type: (err as Error | undefined)?.name, message: (err as Error | undefined)?.message },
+          ...(queue ? { cardsWaiting: queue.waiting, cardsDropped: queue.dropped } : {}),
+        },
         what === 'card-records'
           ? 'card store unavailable: cards shown are kept in memory and written when it is back (feedback on them answers 404 until then)'
           : 'snooze listener lost: snoozes are read from the database on each call until it reconnects',

@@ -1,5 +1,5 @@
 import { ruleAnalytics, type RuleAnalytics } from './analytics.js';
-import { createCardQueue, FLUSH_MS, type CardQueue } from './card-queue.js';
+import { createCardQueue, FLUSH_MS, type CardQueue, type QueueState } from './card-queue.js';
 import { findCards, type ShownCard } from './cards.js';
 import { ping, type StoreDb } from './db.js';
 import { insertFeedback, type FeedbackItem } from './feedback.js';
@@ -49,8 +49,8 @@ export interface StoreOptions {
    * Without it, every write to `db` is assumed to go through this process (PGlite; a handle a test shares).
    */
   listenUrl?: string;
-  /** Told when writing cards or following snoozes fails (the store carries on; the caller logs). */
-  onBackgroundFailure?: (what: 'card-records' | 'snooze-listener', err: unknown) => void;
+  /** Told when writing cards (with the queue's state) or following snoozes fails (the store carries on; the caller logs). */
+  onBackgroundFailure?: (what: 'card-records' | 'snooze-listener', err: unknown, queue?: QueueState) => void;
 }
 
 const JTI_PRUNE_INTERVAL_MS = 60_000;
@@ -73,7 +73,7 @@ function handleState(db: StoreDb, options: StoreOptions): HandleState {
   if (!state) {
     const fail = options.onBackgroundFailure;
     state = {
-      cards: createCardQueue(db, (err) => fail?.('card-records', err)),
+      cards: createCardQueue(db, (err, queue) => fail?.('card-records', err, queue)),
       snoozes: createSnoozeMirror(db, {
         ...(options.listenUrl ? { listenUrl: options.listenUrl } : {}),
         onListenerError: (err) => fail?.('snooze-listener', err),

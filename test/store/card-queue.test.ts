@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createCardQueue } from '../../src/store/card-queue.js';
+import { createCardQueue, type QueueState } from '../../src/store/card-queue.js';
 import type { ShownCard } from '../../src/store/cards.js';
 import type { StoreDb } from '../../src/store/db.js';
 import { freshTestDatabase } from '../helpers/database.js';
@@ -70,13 +70,18 @@ describe('card queue', () => {
 
   it('keeps the rows while the database fails, reports the failure once per attempt, and writes them when it is back', async () => {
     const failures: string[] = [];
-    const queue = createCardQueue(db, (err) => failures.push((err as Error).message));
+    const states: QueueState[] = [];
+    const queue = createCardQueue(db, (err, state) => {
+      failures.push((err as Error).message);
+      states.push(state);
+    });
     await sql`alter table cards rename to cards_away`.execute(db);
     try {
       queue.add(rows(5, 'down'));
       await queue.flush();
       expect(failures).toHaveLength(1);
       expect(failures[0]).toMatch(/cards/);
+      expect(states).toEqual([{ waiting: 5, dropped: 0 }]);
       queue.add(rows(2, 'down'));
       expect(failures).toHaveLength(1); // a call does not retry a failing database: the retry timer does
       expect(queue.pending).toBe(7);
@@ -91,7 +96,8 @@ describe('card queue', () => {
 
   it('past 20,000 rows waiting, the oldest are dropped and counted', async () => {
     const own = await freshTestDatabase();
-    const queue = createCardQueue(own, () => undefined);
+    const states: QueueState[] = [];
+    const queue = createCardQueue(own, (_err, state) => states.push(state));
     await sql`alter table cards rename to cards_away`.execute(own);
     const first = rows(1, 'cap');
     queue.add(first);
@@ -99,6 +105,8 @@ describe('card queue', () => {
     for (let i = 0; i < 20; i++) queue.add(rows(1000, 'cap'));
     expect(queue.pending).toBe(20_000);
     expect(queue.dropped).toBe(1);
+    await queue.flush(); // fails again (table still away): the failure reports the drop
+    expect(states.at(-1)).toEqual({ waiting: 20_000, dropped: 1 });
     await sql`alter table cards_away rename to cards`.execute(own);
     await queue.close();
     const left = await own.selectFrom('cards').select('uuid').where('uuid', '=', first[0]!.uuid).execute();
