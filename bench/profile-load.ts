@@ -5,6 +5,8 @@
  * server process used (user + system, from /proc): at 100 % it is saturated, below it the load tool is the limit.
  *
  *   tsx bench/profile-load.ts [Observations=8] [seconds=10] [DIR=/tmp/nec-cds-prof] [service|bare]   (DIR `none`: no profile)
+ *
+ * BENCH_CONNECTIONS (default 10) sets autocannon's connections; 1 shows the cost of a call without queueing.
  */
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -49,7 +51,14 @@ try {
   }
   await target.resetPeak();
   const before = cpuSeconds(target.pid);
-  const r = await autocannon({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 10, duration: seconds });
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
+    duration: seconds,
+  });
   const cpu = (cpuSeconds(target.pid) - before) / r.duration;
   const rps = r.requests.total / r.duration;
   const memory = await target.memory();

@@ -55,6 +55,37 @@ function mainTable(results: BenchResults): string[] {
   return rows;
 }
 
+/** (5) and the bare route on its body: what a call costs before any clinical work, and what the clinical work adds. */
+function fixedCostSection(results: BenchResults): string[] {
+  const fixed = results.fixedCost;
+  if (!fixed) return [];
+  const us = (r: LoadResult) => 1e6 / r.rps;
+  const seedRun = results.main.find((r) => r.name.startsWith('(2)') && !r.variant && r.connections === fixed.service.connections);
+  const base = baseline(results, fixed.service.connections);
+  const rows = [
+    '## The fixed cost of a call ((5): the seed patient with no clinical records)',
+    '',
+    '| scenario | conn. | req/s | p50 ms | p99 ms | µs per request (1 ÷ req/s) | req/s ÷ bare on this body | request | response |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of [fixed.bare, fixed.service]) {
+    rows.push(
+      `| ${r.name} | ${r.connections} | ${f1(r.rps)} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p99)} | ${f1(us(r))} | ${f2(r.rps / fixed.bare.rps)} | ${kb(r.requestBytes)} KB | ${kb(r.responseBytes)} KB |`,
+    );
+  }
+  rows.push(
+    '',
+    `The Patient alone, every other prefetch search an empty Bundle: no card, so (5) is the service's HTTP stack (security headers, CORS, validation, the log line, metrics), an empty picture and every rule declining. ` +
+      `Its time per request is ${f1(us(fixed.service) - us(fixed.bare))} µs above the bare route's on the same body` +
+      (seedRun
+        ? `; (2) spends ${f1(us(seedRun) - us(fixed.service))} µs more than (5): reading seed 000's records, the rules that fire, five cards and their log. ` +
+          `With no clinical work at all the service reaches ${f2(fixed.service.rps / fixed.bare.rps)} × its bare route; the bare route on the seed-000 body takes ${f1(1e6 / base.rps)} µs a request.`
+        : '.'),
+    '',
+  );
+  return rows;
+}
+
 function scaleTable(results: BenchResults): string[] {
   const rows = [
     '| Observations | resources | request | bare req/s | ours req/s | ours ÷ bare | ours µs / resource | bare µs / resource | ours − bare µs / resource | ours p50 / p99 ms | ours peak RSS | ours, V8 default heap: req/s (÷ bare), µs / resource, peak RSS |',
@@ -147,6 +178,7 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     "The ratio columns compare each row with the bare route at the same number of connections. Latency is what autocannon measures on loopback (ms resolution). RSS is the server process's own (sampled every 20 ms and the kernel's VmHWM), reset before each run.",
     '',
+    ...fixedCostSection(results),
     '## Scale curve (patient-view, full prefetch, seed 000 with more Observations)',
     '',
     ...scaleTable(results),

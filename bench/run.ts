@@ -129,6 +129,8 @@ export interface BenchResults {
   database: string;
   responses: Record<string, { status: number; bytes: number; cards: string[] }>;
   main: LoadResult[];
+  /** (5), a call whose patient has no clinical records, and the bare route on its body: the cost of a call without clinical work. */
+  fixedCost: { bare: LoadResult; service: LoadResult };
   scale: ScalePoint[];
   parallel: { delayMs: number; points: ParallelPoint[] };
   jwt: JwtResult[];
@@ -336,6 +338,20 @@ async function main(): Promise<void> {
       responses['order-sign, chemotherapy draft']!.bytes,
     );
     await run('(1) bare route, seed-000 body (again, for drift)', bare, '/bare/seed', bodies.full, fullBytes);
+
+    // The fixed cost of a call: the seed patient with no clinical records (the Patient alone, every search empty) gets
+    // no card, so what is left is the HTTP stack, validation, an empty picture, every rule declining, the log line and
+    // the metrics. Against the bare route on the same body, it says how much of (2)'s gap is the clinical work.
+    const emptyBody = JSON.stringify(patientViewBody(fullPrefetch(seed.filter((r) => r.resourceType === 'Patient'))));
+    const emptyAnswer = await probe('patient-view, no clinical records', `${service.url}${pv}`, emptyBody, responses);
+    if ((responses['patient-view, no clinical records']?.cards.length ?? -1) !== 0) failures.push('the patient with no clinical records got cards');
+    await bare.setBareResponse('empty', emptyAnswer);
+    const emptyBytes = Buffer.byteLength(emptyAnswer);
+    log(`fixed cost of a call (${c} connections):`);
+    const fixedCost = {
+      bare: await load('(1) bare route, no-records body', bare, '/bare/empty', emptyBody, emptyBytes, c, settings.duration, settings.warmup),
+      service: await load('(5) nec-patient-view, no clinical records', service, pv, emptyBody, emptyBytes, c, settings.duration, settings.warmup),
+    };
     log(`where the time goes (${settings.layerSeconds} s under V8's CPU profiler each):`);
     const layers = {
       service: await profileLayers(build, 'service', deployedEnv, pv, bodies.full, settings.layerSeconds),
@@ -474,6 +490,7 @@ async function main(): Promise<void> {
       database: databaseNote,
       responses,
       main,
+      fixedCost,
       scale,
       parallel: { delayMs: settings.delayMs, points },
       jwt,

@@ -33,7 +33,18 @@ export interface Card {
 
 /** One line per fact: value, date, and the resource it came from. */
 function formatFacts(facts: readonly CitedFact[]): string {
-  return facts.map((f) => `- ${f.label}: ${f.value}${f.date ? ` — ${f.date.slice(0, 10)}` : ''} (${f.sources.join(', ')})`).join('\n');
+  let out = '';
+  for (let i = 0; i < facts.length; i++) {
+    const f = facts[i]!;
+    out += `${i > 0 ? '\n' : ''}- ${f.label}: ${f.value}${f.date ? ` — ${f.date.slice(0, 10)}` : ''} (${f.sources.join(', ')})`;
+  }
+  return out;
+}
+
+/** A placeholder filled with nothing leaves blank lines behind: at most one blank line between paragraphs. */
+function tidyDetail(text: string): string {
+  const tidy = text.includes('\n\n\n') ? text.replace(/\n{3,}/g, '\n\n') : text;
+  return tidy.trim();
 }
 
 /** CDS Hooks: summary is one sentence under 140 characters. A longer one is cut at a word, never mid-word. */
@@ -58,16 +69,15 @@ function clampSummary(raw: string): string {
 export function renderCard(rec: Recommendation, template: CardTemplate, actions: ActionContext, newId: () => string): Card {
   const summaryText = template.summary[rec.variant];
   if (!summaryText) throw new Error(`${template.file}: no summary for variant "${rec.variant}"`);
-  const values = { ...rec.values, facts: formatFacts(rec.facts) };
+  const values: Record<string, string> = { ...rec.values, facts: formatFacts(rec.facts) };
+  const summary = clampSummary(fill(summaryText, values, template.file));
   const lead = template.lead?.[rec.variant];
-  const withLead = { ...values, lead: lead ? sentenceCase(fill(lead, values, template.file)) : '' };
+  values.lead = lead ? sentenceCase(fill(lead, values, template.file)) : '';
 
   const card: Card = {
     uuid: newId(),
-    summary: clampSummary(fill(summaryText, values, template.file)),
-    detail: fill(template.detail, withLead, template.file)
-      .replace(/\n{3,}/g, '\n\n')
-      .trim(),
+    summary,
+    detail: tidyDetail(fill(template.detail, values, template.file)),
     indicator: rec.indicator,
     source: {
       label: template.source.label,

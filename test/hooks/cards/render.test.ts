@@ -97,6 +97,38 @@ describe('renderCard (stop-adt-small-cell)', () => {
     expect(card.suggestions?.[0]?.isRecommended).toBe(false);
   });
 
+  it('a variant without a lead leaves no gap: one blank line at most between paragraphs, none at either end', () => {
+    const rec = stopAdtSmallCell.evaluate(seed000(), ctx())!;
+    const leadOnlyForMixed = parseCardTemplate(
+      'cards/stop-adt-small-cell.md',
+      [
+        '---',
+        'rule: stop-adt-small-cell',
+        'source: { label: "NCCN" }',
+        'summary: { pure: "Discontinue {{drug}}", mixed: "Review {{drug}}" }',
+        'lead: { mixed: "mixed lead for {{drugAsRecorded}}." }',
+        'suggestions: { stop: "Stop {{drug}}", remove: "Remove {{drug}}" }',
+        '---',
+        '',
+        '{{lead}}',
+        '',
+        '',
+        'Facts:',
+        '{{facts}}',
+        '',
+        '{{lead}}',
+        '',
+      ].join('\n'),
+    );
+    const pure = renderCard(rec, leadOnlyForMixed, lookup, newId);
+    expect(pure.detail).toMatch(/^Facts:\n- \S/);
+    expect(pure.detail).not.toMatch(/\n{3,}|\s$/);
+    const mixed = renderCard(stopAdtSmallCell.evaluate(seed000({ histology: [smallCell({ mixed: true })] }), ctx())!, leadOnlyForMixed, lookup, newId);
+    expect(mixed.detail).toMatch(/^Mixed lead for \S.*\.\n\nFacts:\n- /);
+    expect(mixed.detail).toMatch(/\)\n\nMixed lead for .*\.$/);
+    expect(mixed.summary).toMatch(/^Review /);
+  });
+
   it('order-sign: delete of the draft by resourceId', () => {
     const rec = stopAdtSmallCell.evaluate(seed000({ therapies: [], draftOrders: [draft('leuprolide')] }), ctx('order-sign'))!;
     const card = renderCard(rec, template, lookup, newId);
