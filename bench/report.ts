@@ -58,7 +58,7 @@ function mainTable(results: BenchResults): string[] {
 /** (5) and the bare route on its body: what a call costs before any clinical work, and what the clinical work adds. */
 function fixedCostSection(results: BenchResults): string[] {
   const fixed = results.fixedCost;
-  if (!fixed) return [];
+  const seedCards = results.responses['patient-view, full prefetch']?.cards.length ?? 0;
   const us = (r: LoadResult) => 1e6 / r.rps;
   const seedRun = results.main.find((r) => r.name.startsWith('(2)') && !r.variant && r.connections === fixed.service.connections);
   const base = baseline(results, fixed.service.connections);
@@ -78,7 +78,7 @@ function fixedCostSection(results: BenchResults): string[] {
     `The Patient alone, every other prefetch search an empty Bundle: no card, so (5) is the service's HTTP stack (security headers, CORS, validation, the log line, metrics), an empty picture and every rule declining. ` +
       `Its time per request is ${f1(us(fixed.service) - us(fixed.bare))} µs above the bare route's on the same body` +
       (seedRun
-        ? `; (2) spends ${f1(us(seedRun) - us(fixed.service))} µs more than (5): reading seed 000's records, the rules that fire, five cards and their log. ` +
+        ? `; (2) spends ${f1(us(seedRun) - us(fixed.service))} µs more than (5): reading seed 000's records, the rules that fire, ${seedCards} cards and their log. ` +
           `With no clinical work at all the service reaches ${f2(fixed.service.rps / fixed.bare.rps)} × its bare route; the bare route on the seed-000 body takes ${f1(1e6 / base.rps)} µs a request.`
         : '.'),
     '',
