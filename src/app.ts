@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 import { rules } from './engine/rules/index.js';
@@ -88,7 +88,7 @@ async function assembleApp(config: Config, deps: AppDeps, store: Store) {
     genReqId: () => deps.newId(),
     // One log line per request (onSend below: written before the answer leaves, so whoever receives the answer can
     // already read the line), not Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   app.addHook('onSend', (request, reply, payload, done) => {
     const access = {
