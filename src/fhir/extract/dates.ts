@@ -8,21 +8,7 @@ const FHIR_DATE =
  * @param value - a date, dateTime or instant field as it arrived
  */
 export function clinicalDate(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const known = checked.get(value);
-  if (known !== undefined) return known ? value : undefined;
-  const valid = isClinicalDate(value);
-  if (checked.size >= MAX_CHECKED) checked.clear();
-  checked.set(value, valid);
-  return valid ? value : undefined;
-}
-
-/** Every date of every resource is checked, and a record's dates recur (each Observation's, each call): the answers are kept. */
-const checked = new Map<string, boolean>();
-const MAX_CHECKED = 20_000;
-
-function isClinicalDate(value: string): boolean {
-  if (!FHIR_DATE.test(value)) return false;
+  if (typeof value !== 'string' || !FHIR_DATE.test(value)) return undefined;
   const year = Number(value.slice(0, 4));
-  return year >= 1800 && !Number.isNaN(Date.parse(value.length === 4 ? `${value}-01-01` : value.length === 7 ? `${value}-01` : value));
+  return year >= 1800 && !Number.isNaN(Date.parse(value.length === 4 ? `${value}-01-01` : value.length === 7 ? `${value}-01` : value)) ? value : undefined;
 }

@@ -33,18 +33,12 @@ export interface Card {
 
 /** One line per fact: value, date, and the resource it came from. */
 function formatFacts(facts: readonly CitedFact[]): string {
-  let out = '';
-  for (let i = 0; i < facts.length; i++) {
-    const f = facts[i]!;
-    out += `${i > 0 ? '\n' : ''}- ${f.label}: ${f.value}${f.date ? ` — ${f.date.slice(0, 10)}` : ''} (${f.sources.join(', ')})`;
-  }
-  return out;
+  return facts.map((f) => `- ${f.label}: ${f.value}${f.date ? ` — ${f.date.slice(0, 10)}` : ''} (${f.sources.join(', ')})`).join('\n');
 }
 
 /** A placeholder filled with nothing leaves blank lines behind: at most one blank line between paragraphs. */
 function tidyDetail(text: string): string {
-  const tidy = text.includes('\n\n\n') ? text.replace(/\n{3,}/g, '\n\n') : text;
-  return tidy.trim();
+  return text.replace(/\n{3,}/g, '\n\n').trim();
 }
 
 /** CDS Hooks: summary is one sentence under 140 characters. A longer one is cut at a word, never mid-word. */
